@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { CliCommand, CliIo, CliUsageError } from './cli-command';
+
+/** Every command of the `complycube-webhooks` CLI. */
+export const CLI_COMMANDS: readonly CliCommand[] = [];
+
+const PROGRAM = 'complycube-webhooks';
+
+function overview(): string {
+  const width = Math.max(0, ...CLI_COMMANDS.map((command) => command.name.length));
+  return [
+    `Usage: ${PROGRAM} <command> [options]`,
+    '',
+    'Commands:',
+    ...CLI_COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    `Run '${PROGRAM} <command> --help' for a command's options.`,
+  ].join('\n');
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo, commands: readonly CliCommand[] = CLI_COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${overview()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr(`${PROGRAM}: unknown command '${name}'. Run '${PROGRAM} --help' for the list.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.stderr(`${PROGRAM} ${command.name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`${PROGRAM} ${command.name}: unexpected error: ${message}\n`);
+    return 1;
+  }
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  },
+};
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), processIo).then((code) => {
+    process.exitCode = code;
+  });
+}

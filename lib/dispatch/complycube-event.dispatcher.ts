@@ -1,0 +1,40 @@
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { toEmitterEventName } from '../events/complycube-event-pattern';
+import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
+import { ComplyCubeDelivery, ComplyCubeDispatchOptions, ComplyCubeDispatchResult } from './complycube-delivery';
+
+/**
+ * Emits a verified event as `complycube.<type>` and waits for every matching handler. A failing
+ * handler never stops the others; failures come back in the result (and are logged) instead of
+ * being thrown, so the caller can answer ComplyCube with a status that makes it retry.
+ */
+@Injectable()
+export class ComplyCubeEventDispatcher {
+  private readonly logger = new Logger('ComplyCubeWebhooks');
+
+  constructor(@Optional() private readonly emitter?: EventEmitter2) {}
+
+  async dispatch(event: ComplyCubeEvent<string>, options: ComplyCubeDispatchOptions = {}): Promise<ComplyCubeDispatchResult> {
+    const delivery = new ComplyCubeDelivery(event, options);
+    try {
+      await this.emitter?.emitAsync(toEmitterEventName(event.type), event, delivery);
+    } catch (error) {
+      // Only a plain @OnEvent listener with suppressErrors: false gets here.
+      delivery.recordListenerError(error);
+    }
+    const result = await delivery.result();
+    for (const { handlerKey, error } of result.failed) {
+      this.logger.error(
+        `Handler ${handlerKey} failed for ComplyCube event ${event.id} (${event.type}): ${describeError(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
+    }
+    return result;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

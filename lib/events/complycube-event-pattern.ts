@@ -1,0 +1,39 @@
+import { COMPLYCUBE_EVENT_NAMESPACE } from '../constants';
+import { ComplyCubeEventType } from './complycube-event-types';
+
+/**
+ * Every way to name one or more documented event types: the type itself, any segment replaced
+ * by `*` (exactly one segment) and any run of segments replaced by `**` (zero or more).
+ */
+type SegmentPatterns<S extends string> = S extends `${infer Head}.${infer Rest}`
+  ? `${Head | '*'}.${SegmentPatterns<Rest>}` | `${Head | '*'}.**` | `**.${SegmentPatterns<Rest>}`
+  : S | '*' | '**';
+
+/**
+ * What `@OnComplyCubeEvent` accepts. A misspelt type does not compile; a bare `'*'` means every
+ * event, as ComplyCube's own `events: ["*"]` does. To route a type ComplyCube added after this
+ * release, use a wildcard or cast: `'person.created' as ComplyCubeEventPattern`.
+ */
+export type ComplyCubeEventPattern = SegmentPatterns<ComplyCubeEventType> | '*' | '**';
+
+const SEGMENT = /^(?:[A-Za-z0-9_-]+|\*|\*\*)$/;
+const EVENT_TYPE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+
+/** Whether `pattern` is well formed: dot-separated segments of letters, digits, `_`, `-`, or `*` / `**`. */
+export function isValidComplyCubeEventPattern(pattern: unknown): pattern is string {
+  return typeof pattern === 'string' && pattern.length > 0 && pattern.split('.').every((segment) => SEGMENT.test(segment));
+}
+
+/** Event types are plain dot-separated names: no wildcards, no empty segments. */
+export function isValidComplyCubeEventType(type: unknown): type is string {
+  return typeof type === 'string' && EVENT_TYPE.test(type);
+}
+
+export function isWildcardPattern(pattern: string): boolean {
+  return pattern.includes('*');
+}
+
+/** The EventEmitter2 event name for a type or pattern; a bare `*` covers every event. */
+export function toEmitterEventName(typeOrPattern: string): string {
+  return `${COMPLYCUBE_EVENT_NAMESPACE}.${typeOrPattern === '*' ? '**' : typeOrPattern}`;
+}

@@ -1,0 +1,24 @@
+/** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
+export interface ComplyCubeWebhookModuleOptions {
+  /**
+   * The webhook's signing secret, as ComplyCube returned it when the webhook was created.
+   * Give several to rotate without downtime: a signature made with any of them is accepted.
+   */
+  secret: string | string[];
+}
+
+/**
+ * Settings fixed when the module is imported (they shape the route), for `forRoot()` and
+ * `forRootAsync()` alike.
+ */
+export interface ComplyCubeWebhookModuleExtras {
+  /** Route of the endpoint, below the app's global prefix. Default `webhooks/complycube`. */
+  path?: string;
+  /**
+   * Class decorators applied to the endpoint's controller, e.g. an app's `@Public()` or
+   * `@SkipThrottle()`, so that global guards let ComplyCube through.
+   */
+  decorators?: ClassDecorator[];
+  /** Make the module's exports (the signature guard's options) available app-wide. */
+  isGlobal?: boolean;
+}

@@ -1,0 +1,53 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  InternalServerErrorException,
+  Logger,
+  UnauthorizedException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
+import { RAW_BODY_MISSING_MESSAGE } from '../complycube-webhook.errors';
+import { COMPLYCUBE_WEBHOOK_SECRETS } from './complycube-webhook-secrets.provider';
+import { verifyComplyCubeSignature } from './verify-complycube-signature';
+
+interface IncomingWebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  rawBody?: unknown;
+}
+
+/**
+ * Lets a request through only when its `ComplyCube-Signature` is the HMAC-SHA256 of its raw body
+ * under one of the module's secrets. Works on Express and Fastify; needs `rawBody: true`.
+ * Use it on your own controller with `@UseGuards(ComplyCubeSignatureGuard)` in a module that
+ * imports `ComplyCubeWebhookModule`.
+ */
+@Injectable()
+export class ComplyCubeSignatureGuard implements CanActivate {
+  private readonly logger = new Logger('ComplyCubeWebhooks');
+
+  constructor(@Inject(COMPLYCUBE_WEBHOOK_SECRETS) private readonly secrets: string[]) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<IncomingWebhookRequest>();
+    const { rawBody } = request;
+    if (!Buffer.isBuffer(rawBody)) {
+      if (!isJsonContentType(request.headers['content-type'])) {
+        throw new UnsupportedMediaTypeException('ComplyCube webhooks must be sent as application/json.');
+      }
+      this.logger.error(RAW_BODY_MISSING_MESSAGE);
+      throw new InternalServerErrorException();
+    }
+    if (!verifyComplyCubeSignature(rawBody, request.headers[COMPLYCUBE_SIGNATURE_HEADER], this.secrets)) {
+      throw new UnauthorizedException('Missing or invalid ComplyCube-Signature.');
+    }
+    return true;
+  }
+}
+
+function isJsonContentType(header: string | string[] | undefined): boolean {
+  if (typeof header !== 'string') return false;
+  return header.split(';', 1)[0].trim().toLowerCase() === 'application/json';
+}

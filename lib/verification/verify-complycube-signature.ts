@@ -1,0 +1,57 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+const SIGNATURE_FORMAT = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * Normalises the secret option to a non-empty list of non-blank secrets.
+ * Throws a TypeError that names the problem (never the secret itself).
+ */
+export function normalizeComplyCubeSecrets(secrets: unknown): string[] {
+  const list = Array.isArray(secrets) ? secrets : [secrets];
+  if (list.length === 0) {
+    throw new TypeError('ComplyCube webhook secret list is empty: give at least one secret.');
+  }
+  list.forEach((secret, index) => {
+    if (typeof secret !== 'string' || secret.trim().length === 0) {
+      const which = Array.isArray(secrets) ? `secret[${index}]` : 'secret';
+      throw new TypeError(`ComplyCube webhook ${which} must be a non-empty string (got ${describe(secret)}).`);
+    }
+  });
+  return list as string[];
+}
+
+/**
+ * Checks a `ComplyCube-Signature` header value: lowercase or uppercase hex of HMAC-SHA256 over the
+ * raw request body, keyed by the webhook secret. Every secret is tried (key rotation), each in
+ * constant time. Returns false for any malformed signature: missing, repeated (an array or a
+ * comma-joined value), empty, not exactly 64 hex digits. Only invalid secrets throw, as a
+ * configuration error.
+ *
+ * Pass the bytes as received: a body that was parsed and serialised again is not what was signed.
+ */
+export function verifyComplyCubeSignature(
+  rawBody: Buffer | string,
+  signature: unknown,
+  secrets: string | readonly string[],
+): boolean {
+  const keys = normalizeComplyCubeSecrets(secrets);
+  if (typeof signature !== 'string') return false;
+  const hex = signature.trim();
+  if (!SIGNATURE_FORMAT.test(hex)) return false;
+  if (typeof rawBody !== 'string' && !Buffer.isBuffer(rawBody)) return false;
+
+  const received = Buffer.from(hex, 'hex');
+  let matched = false;
+  for (const key of keys) {
+    const expected = createHmac('sha256', key).update(rawBody).digest();
+    // Every secret is compared, so timing does not reveal which one matched.
+    if (timingSafeEqual(expected, received)) matched = true;
+  }
+  return matched;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return 'a blank string';
+  if (value === null) return 'null';
+  return typeof value;
+}

@@ -1,0 +1,29 @@
+import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { isValidComplyCubeEventType } from '../events/complycube-event-pattern';
+import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
+
+/**
+ * Why `body` is not a ComplyCube event, or undefined when it is one: a JSON object with a
+ * non-empty string `id`, a dot-separated `type` and an object `payload`.
+ */
+export function findComplyCubeEventProblem(body: unknown): string | undefined {
+  if (!isPlainObject(body)) return 'the body must be a JSON object';
+  if (typeof body.id !== 'string' || body.id.length === 0) return '"id" must be a non-empty string';
+  if (!isValidComplyCubeEventType(body.type)) return '"type" must be a dot-separated event type such as "check.completed"';
+  if (!isPlainObject(body.payload)) return '"payload" must be a JSON object';
+  return undefined;
+}
+
+/** Rejects, with 400, a verified body that is not a ComplyCube event. */
+@Injectable()
+export class ComplyCubeEventPipe implements PipeTransform<unknown, ComplyCubeEvent<string>> {
+  transform(body: unknown): ComplyCubeEvent<string> {
+    const problem = findComplyCubeEventProblem(body);
+    if (problem) throw new BadRequestException(`Not a ComplyCube event: ${problem}.`);
+    return body as unknown as ComplyCubeEvent<string>;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
