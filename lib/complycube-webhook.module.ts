@@ -5,12 +5,13 @@ import {
   COMPLYCUBE_WEBHOOK_OPTIONS_TYPE,
   ConfigurableComplyCubeWebhookModule,
 } from './complycube-webhook.module-builder';
-import { DEFAULT_COMPLYCUBE_WEBHOOK_PATH } from './constants';
+import { COMPLYCUBE_WEBHOOK_PATH, DEFAULT_COMPLYCUBE_WEBHOOK_PATH } from './constants';
 import { ComplyCubeDispatchModule } from './dispatch/complycube-dispatch.module';
 import { ComplyCubeWebhookModuleExtras } from './interfaces/complycube-webhook-options.interface';
 import { COMPLYCUBE_WEBHOOK_SECRETS, complyCubeWebhookSecretsProvider } from './verification/complycube-webhook-secrets.provider';
 import { ComplyCubeSignatureGuard } from './verification/complycube-signature.guard';
 import { createComplyCubeWebhookController } from './webhook/complycube-webhook.controller';
+import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
 
 /**
  * A verified ComplyCube webhook endpoint. Each `forRoot()` / `forRootAsync()` adds one endpoint
@@ -18,8 +19,15 @@ import { createComplyCubeWebhookController } from './webhook/complycube-webhook.
  */
 @Module({
   imports: [ComplyCubeDispatchModule],
-  providers: [complyCubeWebhookSecretsProvider, ComplyCubeSignatureGuard],
-  exports: [COMPLYCUBE_WEBHOOK_OPTIONS, COMPLYCUBE_WEBHOOK_SECRETS, ComplyCubeSignatureGuard, ComplyCubeDispatchModule],
+  providers: [complyCubeWebhookSecretsProvider, ComplyCubeSignatureGuard, ComplyCubeWebhookReceiver],
+  exports: [
+    COMPLYCUBE_WEBHOOK_OPTIONS,
+    COMPLYCUBE_WEBHOOK_SECRETS,
+    COMPLYCUBE_WEBHOOK_PATH,
+    ComplyCubeSignatureGuard,
+    ComplyCubeWebhookReceiver,
+    ComplyCubeDispatchModule,
+  ],
 })
 export class ComplyCubeWebhookModule extends ConfigurableComplyCubeWebhookModule {
   static override forRoot(options: typeof COMPLYCUBE_WEBHOOK_OPTIONS_TYPE): DynamicModule {
@@ -38,6 +46,7 @@ function withEndpoint(definition: DynamicModule, extras: ComplyCubeWebhookModule
   }
   return {
     ...definition,
+    providers: [...(definition.providers ?? []), { provide: COMPLYCUBE_WEBHOOK_PATH, useValue: path }],
     controllers: [...(definition.controllers ?? []), createComplyCubeWebhookController(path, extras.decorators ?? [])],
   };
 }

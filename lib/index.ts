@@ -1,7 +1,12 @@
 export { ComplyCubeWebhookModule } from './complycube-webhook.module';
 export { COMPLYCUBE_WEBHOOK_OPTIONS } from './complycube-webhook.module-builder';
 export { ComplyCubeWebhookConfigurationError } from './complycube-webhook.errors';
-export { COMPLYCUBE_EVENT_NAMESPACE, COMPLYCUBE_SIGNATURE_HEADER, DEFAULT_COMPLYCUBE_WEBHOOK_PATH } from './constants';
+export {
+  COMPLYCUBE_EVENT_NAMESPACE,
+  COMPLYCUBE_SIGNATURE_HEADER,
+  COMPLYCUBE_WEBHOOK_PATH,
+  DEFAULT_COMPLYCUBE_WEBHOOK_PATH,
+} from './constants';
 export { OnComplyCubeEvent } from './decorators/on-complycube-event.decorator';
 export type { OnComplyCubeEventOptions } from './decorators/on-complycube-event.decorator';
 export { ComplyCubeEventDispatcher } from './dispatch/complycube-event.dispatcher';
@@ -17,4 +22,5 @@ export { ComplyCubeSignatureGuard } from './verification/complycube-signature.gu
 export { COMPLYCUBE_WEBHOOK_SECRETS } from './verification/complycube-webhook-secrets.provider';
 export { verifyComplyCubeSignature } from './verification/verify-complycube-signature';
 export { findComplyCubeEventProblem } from './webhook/complycube-event.pipe';
-export type { ComplyCubeWebhookReceipt } from './webhook/complycube-webhook.controller';
+export { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
+export type { ComplyCubeWebhookReceipt } from './webhook/complycube-webhook.receiver';

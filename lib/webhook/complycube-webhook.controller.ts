@@ -2,8 +2,8 @@ import {
   Body,
   Controller,
   HttpCode,
+  HttpException,
   HttpStatus,
-  InternalServerErrorException,
   Logger,
   OnApplicationBootstrap,
   Post,
@@ -11,14 +11,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import { ComplyCubeEventDispatcher } from '../dispatch/complycube-event.dispatcher';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 import { ComplyCubeSignatureGuard } from '../verification/complycube-signature.guard';
 import { ComplyCubeEventPipe } from './complycube-event.pipe';
-
-export interface ComplyCubeWebhookReceipt {
-  received: true;
-}
+import { ComplyCubeWebhookReceiver } from './complycube-webhook.receiver';
 
 /**
  * A fresh controller class per module registration, so that two endpoints (two paths, two
@@ -31,7 +27,7 @@ export function createComplyCubeWebhookController(path: string, decorators: read
     private readonly logger = new Logger('ComplyCubeWebhooks');
 
     constructor(
-      private readonly dispatcher: ComplyCubeEventDispatcher,
+      private readonly receiver: ComplyCubeWebhookReceiver,
       private readonly appConfig: ApplicationConfig,
     ) {}
 
@@ -42,11 +38,10 @@ export function createComplyCubeWebhookController(path: string, decorators: read
 
     @Post()
     @HttpCode(HttpStatus.OK)
-    async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>): Promise<ComplyCubeWebhookReceipt> {
-      const { failed } = await this.dispatcher.dispatch(event);
-      // A non-2xx makes ComplyCube deliver the event again; the body stays generic.
-      if (failed.length > 0) throw new InternalServerErrorException();
-      return { received: true };
+    async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>): Promise<object> {
+      const receipt = await this.receiver.receive(event);
+      if (receipt.status !== HttpStatus.OK) throw new HttpException(receipt.body, receipt.status);
+      return receipt.body;
     }
   }
 
