@@ -194,6 +194,27 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
   });
 });
 
+describe.each(ADAPTERS)('a raised body limit on %s', (adapter) => {
+  it('accepts and verifies a signed body larger than the default limit, and still answers 413 above the new one', async () => {
+    const server = await startTestApp({
+      adapter,
+      bodyLimit: 3 * 1024 * 1024,
+      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET })],
+      providers: [HandlerJournal, ChecksHandlers],
+    });
+    try {
+      const big = makeEvent('check.completed.rejected', { notes: 'x'.repeat(2 * 1024 * 1024) });
+      expect((await postWebhook(server.url(), big, { secret: SECRET })).status).toBe(200);
+      expect((await postWebhook(server.url(), big, { secret: 'forged' })).status).toBe(401);
+      const huge = makeEvent('check.completed.rejected', { notes: 'x'.repeat(4 * 1024 * 1024) });
+      expect((await postWebhook(server.url(), huge, { secret: SECRET })).status).toBe(413);
+      expect(server.app.get(HandlerJournal).handlersFor(big.id)).toEqual(['onNeedsReview', 'onRejected']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe.each(ADAPTERS)('an app created without rawBody on %s', (adapter) => {
   it('answers 500 and logs one line saying how to fix it', async () => {
     const logger = new RecordingLogger();

@@ -37,8 +37,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     const express = moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), {
       rawBody,
       logger,
-      bodyParser: bodyLimit === undefined,
     });
+    // As the README shows: raise the limit and keep rawBody.
     if (bodyLimit !== undefined) express.useBodyParser('json', { limit: bodyLimit });
     app = express;
   }
