@@ -7,7 +7,7 @@
 // it over real HTTP. Temp dirs and the app process are removed even when a step fails.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,22 @@ const startTimeoutMs = 30_000;
 const stopTimeoutMs = 5_000;
 
 const results = [];
+/** Child processes still alive: the commands and the app; all are stopped on every exit path. */
 const running = new Set();
 let workDir;
+let interruptedBy;
 
 class CheckFailure extends Error {}
+
+function track(child) {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return child;
+}
+
+function ensureNotInterrupted() {
+  if (interruptedBy) throw new CheckFailure(`interrupted by ${interruptedBy}`);
+}
 
 function log(message) {
   console.log(`compat: ${message}`);
@@ -35,17 +47,23 @@ function seconds(since) {
 
 /** Runs a command to completion; its output is shown only when it fails. */
 function run(command, args, cwd) {
+  ensureNotInterrupted();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), commandTimeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, commandTimeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolvePromise(output);
-      reject(new CheckFailure(`\`${command} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`}):\n${output.trim()}`));
+      const reason = timedOut ? `timed out after ${commandTimeoutMs / 1000} s` : (signal ?? `exit ${code}`);
+      reject(new CheckFailure(`\`${command} ${args.join(' ')}\` failed (${reason}):\n${output.trim()}`));
     });
   });
 }
@@ -68,9 +86,11 @@ async function prepareApp() {
   const appDir = join(workDir, 'app');
 
   await step('built the package', () => run('npm', ['run', 'build'], repoRoot));
+  // The build just ran: --ignore-scripts keeps a prepack script from building a second time.
   const tarball = await step('packed the package', async () => {
-    const [packed] = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', workDir], repoRoot));
-    return join(workDir, packed.filename);
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', workDir], repoRoot);
+    const [filename] = (await readdir(workDir)).filter((name) => name.endsWith('.tgz'));
+    return join(workDir, filename);
   });
 
   await cp(templateDir, appDir, { recursive: true });
@@ -97,13 +117,14 @@ async function prepareApp() {
 
 /** Starts the compiled app with plain node and resolves with its base URL once it listens. */
 function startApp(entry, secret) {
-  const child = spawn(process.execPath, [entry], {
-    cwd: dirname(entry),
-    env: { ...process.env, COMPLYCUBE_WEBHOOK_SECRET: secret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
+  ensureNotInterrupted();
+  const child = track(
+    spawn(process.execPath, [entry], {
+      cwd: dirname(entry),
+      env: { ...process.env, COMPLYCUBE_WEBHOOK_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
   const ready = new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new CheckFailure(`the app did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
@@ -121,7 +142,9 @@ function startApp(entry, secret) {
       reject(new CheckFailure(`the app exited before listening (${signal ?? `exit ${code}`}):\n${output.trim()}`));
     });
   });
-  return { child, ready, output: () => output };
+  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
+  const exitedWithin = (ms) => Promise.race([exited, new Promise((resolvePromise) => setTimeout(resolvePromise, ms))]);
+  return { child, ready, exitedWithin, output: () => output };
 }
 
 async function stopApp(child) {
@@ -160,14 +183,16 @@ async function receivedEvents(baseUrl) {
   return (await response.json()).events;
 }
 
-async function check(name, body) {
+/** Runs one named check; on failure `context()` adds what helps to understand it. */
+async function check(name, body, context) {
   try {
     await body();
     results.push({ name, passed: true });
     log(`PASS ${name}`);
   } catch (error) {
+    if (interruptedBy) throw error;
     results.push({ name, passed: false });
-    log(`FAIL ${name}: ${error.message}`);
+    log(`FAIL ${name}: ${error.message}${await context()}`);
   }
 }
 
@@ -178,6 +203,12 @@ function expect(condition, message) {
 async function checkBuild(label, entry) {
   const secret = randomBytes(24).toString('hex');
   const app = startApp(entry, secret);
+  // A request that fails because the app crashed is explained by what the app printed.
+  const appOutput = async () => {
+    await app.exitedWithin(1_000);
+    const output = app.output().replace(/^listening on .*$/m, '').trim();
+    return output ? `\napp output:\n${output}` : '';
+  };
   try {
     const baseUrl = await app.ready;
     await check(`${label}: a signed event reaches the @OnComplyCubeEvent handler`, async () => {
@@ -187,15 +218,16 @@ async function checkBuild(label, entry) {
       const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
       expect(handled.length === 1, `expected the handler to receive event ${event.id} once, got ${handled.length}`);
       expect(handled[0].payloadId === event.payload.id, 'the handler received a different payload');
-    });
+    }, appOutput);
     await check(`${label}: a forged signature gets 401 and runs no handler`, async () => {
       const event = makeEvent();
       const response = await postEvent(baseUrl, JSON.stringify(event), `${secret}-forged`);
       expect(response.status === 401, `expected 401, got ${response.status} ${response.text}`);
       const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
       expect(handled.length === 0, 'the handler received an event with a forged signature');
-    });
+    }, appOutput);
   } catch (error) {
+    if (interruptedBy) throw error;
     results.push({ name: `${label}: start`, passed: false });
     log(`FAIL ${label}: ${error.message}`);
   } finally {
@@ -208,10 +240,12 @@ async function cleanUp() {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 }
 
+// Stopping the children makes the step in progress fail; the usual path then cleans up.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    log(`interrupted by ${signal}, cleaning up`);
-    void cleanUp().finally(() => process.exit(1));
+    interruptedBy = signal;
+    log(`${signal} received: stopping and cleaning up`);
+    running.forEach((child) => child.kill('SIGTERM'));
   });
 }
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
@@ -222,8 +256,10 @@ try {
   await checkBuild('Nest 12 ESM app', join(appDir, 'dist/main.js'));
   await checkBuild('Nest 12 CommonJS app', join(appDir, 'dist-cjs/main.js'));
 } catch (error) {
-  results.push({ name: 'setup', passed: false });
-  log(`FAIL setup: ${error instanceof CheckFailure ? error.message : error.stack}`);
+  if (!interruptedBy) {
+    results.push({ name: 'setup', passed: false });
+    log(`FAIL setup: ${error instanceof CheckFailure ? error.message : error.stack}`);
+  }
 } finally {
   await cleanUp();
 }
@@ -231,4 +267,5 @@ try {
 const failed = results.filter((result) => !result.passed).length;
 log(`finished in ${seconds(started)}`);
 log(`${results.length - failed} passed, ${failed} failed`);
-process.exitCode = failed === 0 ? 0 : 1;
+if (interruptedBy) log(`interrupted by ${interruptedBy}`);
+process.exitCode = interruptedBy ? 130 : failed === 0 ? 0 : 1;
