@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// Nest 12 compatibility check (`npm run compat`).
+//
+// Builds and packs this package, installs the tarball into a throw-away Nest 12 app (copied from
+// test/compat/app into a temp dir), compiles that app with its own tsc twice (ESM and CommonJS),
+// runs each build with plain node on a free loopback port, and posts ComplyCube-signed events to
+// it over real HTTP. Temp dirs and the app process are removed even when a step fails.
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const templateDir = join(repoRoot, 'test/compat/app');
+const webhookPath = '/webhooks/complycube';
+const commandTimeoutMs = 5 * 60_000;
+const startTimeoutMs = 30_000;
+const stopTimeoutMs = 5_000;
+
+const results = [];
+/** Child processes still alive: the commands and the app; all are stopped on every exit path. */
+const running = new Set();
+let workDir;
+let interruptedBy;
+
+class CheckFailure extends Error {}
+
+function track(child) {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return child;
+}
+
+function ensureNotInterrupted() {
+  if (interruptedBy) throw new CheckFailure(`interrupted by ${interruptedBy}`);
+}
+
+function log(message) {
+  console.log(`compat: ${message}`);
+}
+
+function seconds(since) {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** Runs a command to completion; its output is shown only when it fails. */
+function run(command, args, cwd) {
+  ensureNotInterrupted();
+  return new Promise((resolvePromise, reject) => {
+    const child = track(spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, commandTimeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return resolvePromise(output);
+      const reason = timedOut ? `timed out after ${commandTimeoutMs / 1000} s` : (signal ?? `exit ${code}`);
+      reject(new CheckFailure(`\`${command} ${args.join(' ')}\` failed (${reason}):\n${output.trim()}`));
+    });
+  });
+}
+
+async function step(title, action) {
+  const started = Date.now();
+  const value = await action();
+  log(`${title} (${seconds(started)})`);
+  return value;
+}
+
+async function prepareApp() {
+  if (!process.features.require_module) {
+    throw new CheckFailure(
+      `Node ${process.version} cannot require() ES modules; Nest 12 is ESM-only and this package is CommonJS. ` +
+        'Use Node 20.19+, 22.12+ or 24+.',
+    );
+  }
+  workDir = await mkdtemp(join(tmpdir(), 'complycube-compat-'));
+  const appDir = join(workDir, 'app');
+
+  await step('built the package', () => run('npm', ['run', 'build'], repoRoot));
+  // The build just ran: --ignore-scripts keeps a prepack script from building a second time.
+  const tarball = await step('packed the package', async () => {
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', workDir], repoRoot);
+    const [filename] = (await readdir(workDir)).filter((name) => name.endsWith('.tgz'));
+    return join(workDir, filename);
+  });
+
+  await cp(templateDir, appDir, { recursive: true });
+  const manifestPath = join(appDir, 'package.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  manifest.dependencies['nestjs-complycube-webhooks'] = `file:${tarball}`;
+  await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+
+  // npm refuses the install (ERESOLVE) if the package's peer ranges do not admit Nest 12.
+  await step('installed the Nest 12 app', () => run('npm', ['install', '--no-audit', '--no-fund'], appDir));
+  const versions = [];
+  for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/event-emitter', 'typescript']) {
+    const { version } = JSON.parse(await readFile(join(appDir, 'node_modules', name, 'package.json'), 'utf8'));
+    versions.push(`${name}@${version}`);
+  }
+  log(`installed ${versions.join(', ')}`);
+
+  const tsc = join(appDir, 'node_modules/typescript/bin/tsc');
+  await step('compiled the app as ESM', () => run(process.execPath, [tsc, '-p', 'tsconfig.json'], appDir));
+  await step('compiled the app as CommonJS', () => run(process.execPath, [tsc, '-p', 'tsconfig.cjs.json'], appDir));
+  await writeFile(join(appDir, 'dist-cjs/package.json'), JSON.stringify({ type: 'commonjs' }));
+  return appDir;
+}
+
+/** Starts the compiled app with plain node and resolves with its base URL once it listens. */
+function startApp(entry, secret) {
+  ensureNotInterrupted();
+  const child = track(
+    spawn(process.execPath, [entry], {
+      cwd: dirname(entry),
+      env: { ...process.env, COMPLYCUBE_WEBHOOK_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  let output = '';
+  const ready = new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new CheckFailure(`the app did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolvePromise(url);
+      }
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new CheckFailure(`the app exited before listening (${signal ?? `exit ${code}`}):\n${output.trim()}`));
+    });
+  });
+  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
+  const exitedWithin = (ms) => Promise.race([exited, new Promise((resolvePromise) => setTimeout(resolvePromise, ms))]);
+  return { child, ready, exitedWithin, output: () => output };
+}
+
+async function stopApp(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function makeEvent() {
+  const id = randomBytes(12).toString('hex');
+  return {
+    id,
+    type: 'check.completed.clear',
+    resourceType: 'check',
+    payload: { id: randomBytes(12).toString('hex'), outcome: 'clear' },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+async function postEvent(baseUrl, body, secret) {
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  const response = await fetch(`${baseUrl}${webhookPath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'complycube-signature': signature },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+async function receivedEvents(baseUrl) {
+  const response = await fetch(`${baseUrl}/compat/received`, { signal: AbortSignal.timeout(10_000) });
+  return (await response.json()).events;
+}
+
+/** Runs one named check; on failure `context()` adds what helps to understand it. */
+async function check(name, body, context) {
+  try {
+    await body();
+    results.push({ name, passed: true });
+    log(`PASS ${name}`);
+  } catch (error) {
+    if (interruptedBy) throw error;
+    results.push({ name, passed: false });
+    log(`FAIL ${name}: ${error.message}${await context()}`);
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new CheckFailure(message);
+}
+
+async function checkBuild(label, entry) {
+  const secret = randomBytes(24).toString('hex');
+  const app = startApp(entry, secret);
+  // A request that fails because the app crashed is explained by what the app printed.
+  const appOutput = async () => {
+    await app.exitedWithin(1_000);
+    const output = app.output().replace(/^listening on .*$/m, '').trim();
+    return output ? `\napp output:\n${output}` : '';
+  };
+  try {
+    const baseUrl = await app.ready;
+    await check(`${label}: a signed event reaches the @OnComplyCubeEvent handler`, async () => {
+      const event = makeEvent();
+      const response = await postEvent(baseUrl, JSON.stringify(event), secret);
+      expect(response.status === 200, `expected 200, got ${response.status} ${response.text}`);
+      const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
+      expect(handled.length === 1, `expected the handler to receive event ${event.id} once, got ${handled.length}`);
+      expect(handled[0].payloadId === event.payload.id, 'the handler received a different payload');
+    }, appOutput);
+    await check(`${label}: a forged signature gets 401 and runs no handler`, async () => {
+      const event = makeEvent();
+      const response = await postEvent(baseUrl, JSON.stringify(event), `${secret}-forged`);
+      expect(response.status === 401, `expected 401, got ${response.status} ${response.text}`);
+      const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
+      expect(handled.length === 0, 'the handler received an event with a forged signature');
+    }, appOutput);
+  } catch (error) {
+    if (interruptedBy) throw error;
+    results.push({ name: `${label}: start`, passed: false });
+    log(`FAIL ${label}: ${error.message}`);
+  } finally {
+    await stopApp(app.child);
+  }
+}
+
+async function cleanUp() {
+  await Promise.all([...running].map(stopApp));
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+}
+
+// Stopping the children makes the step in progress fail; the usual path then cleans up.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    interruptedBy = signal;
+    log(`${signal} received: stopping and cleaning up`);
+    running.forEach((child) => child.kill('SIGTERM'));
+  });
+}
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+const started = Date.now();
+try {
+  const appDir = await prepareApp();
+  await checkBuild('Nest 12 ESM app', join(appDir, 'dist/main.js'));
+  await checkBuild('Nest 12 CommonJS app', join(appDir, 'dist-cjs/main.js'));
+} catch (error) {
+  if (!interruptedBy) {
+    results.push({ name: 'setup', passed: false });
+    log(`FAIL setup: ${error instanceof CheckFailure ? error.message : error.stack}`);
+  }
+} finally {
+  await cleanUp();
+}
+
+const failed = results.filter((result) => !result.passed).length;
+log(`finished in ${seconds(started)}`);
+log(`${results.length - failed} passed, ${failed} failed`);
+if (interruptedBy) log(`interrupted by ${interruptedBy}`);
+process.exitCode = interruptedBy ? 130 : failed === 0 ? 0 : 1;
