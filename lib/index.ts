@@ -42,3 +42,14 @@ export type {
   Webhook,
   WebhookRequest,
 } from './management/interfaces/complycube-webhook.interface';
+export { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
+export { complyCubeWebhookUrl, diagnoseComplyCubeSubscription, sameWebhookUrl } from './management/complycube-subscription.diagnosis';
+export type {
+  ComplyCubeSubscriptionDiagnosis,
+  ComplyCubeSubscriptionFinding,
+  ComplyCubeSubscriptionInput,
+} from './management/complycube-subscription.diagnosis';
+export type {
+  ComplyCubeSubscriptionMode,
+  ComplyCubeSubscriptionOptions,
+} from './management/interfaces/complycube-subscription-options.interface';
