@@ -54,7 +54,11 @@ export class ComplyCubeApiConnectionError extends Error {
   readonly path: string;
   readonly attempts: number;
 
-  constructor(reason: string, call: ComplyCubeApiCall) {
+  constructor(
+    /** What failed, e.g. `connect ECONNREFUSED 127.0.0.1:443`. */
+    readonly reason: string,
+    call: ComplyCubeApiCall,
+  ) {
     super(`ComplyCube API ${call.method} ${call.path} could not be reached: ${reason}`);
     this.method = call.method;
     this.path = call.path;
