@@ -28,11 +28,13 @@ export type { ComplyCubeWebhookReceipt } from './webhook/complycube-webhook.rece
 export { ComplyCubeApiModule } from './management/complycube-api.module';
 export { COMPLYCUBE_API_OPTIONS } from './management/complycube-api.module-builder';
 export {
+  ComplyCubeApiCallError,
   ComplyCubeApiConnectionError,
   ComplyCubeApiError,
   ComplyCubeApiTimeoutError,
   ComplyCubeWebhookRequestError,
 } from './management/complycube-api.errors';
+export type { ComplyCubeApiCall } from './management/complycube-api.errors';
 export { ComplyCubeWebhooksClient, DEFAULT_COMPLYCUBE_API_URL } from './management/complycube-webhooks.client';
 export type { ComplyCubeApiModuleExtras, ComplyCubeApiOptions } from './management/interfaces/complycube-api-options.interface';
 export type {

@@ -7,12 +7,23 @@ export interface ComplyCubeApiCall {
   attempts: number;
 }
 
-/** ComplyCube answered with an error status. `message` is ComplyCube's own, with the API key redacted. */
-export class ComplyCubeApiError extends Error {
-  override readonly name = 'ComplyCubeApiError';
+/** A call to ComplyCube's API that failed, whichever way; the subclasses say how. */
+export abstract class ComplyCubeApiCallError extends Error {
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
+
+  protected constructor(what: string, call: ComplyCubeApiCall) {
+    super(`ComplyCube API ${call.method} ${call.path} ${what}`);
+    this.method = call.method;
+    this.path = call.path;
+    this.attempts = call.attempts;
+  }
+}
+
+/** ComplyCube answered with an error status. `apiMessage` is ComplyCube's own, with the API key redacted. */
+export class ComplyCubeApiError extends ComplyCubeApiCallError {
+  override readonly name = 'ComplyCubeApiError';
 
   constructor(
     /** HTTP status, e.g. 401 for a bad API key, 404 for an unknown webhook, 429 when rate limited. */
@@ -22,47 +33,32 @@ export class ComplyCubeApiError extends Error {
     readonly apiMessage: string,
     call: ComplyCubeApiCall,
   ) {
-    super(`ComplyCube API ${call.method} ${call.path} answered ${status} (${type}): ${apiMessage}`);
-    this.method = call.method;
-    this.path = call.path;
-    this.attempts = call.attempts;
+    super(`answered ${status} (${type}): ${apiMessage}`, call);
   }
 }
 
 /** ComplyCube did not answer within the time allowed. */
-export class ComplyCubeApiTimeoutError extends Error {
+export class ComplyCubeApiTimeoutError extends ComplyCubeApiCallError {
   override readonly name = 'ComplyCubeApiTimeoutError';
-  readonly method: string;
-  readonly path: string;
-  readonly attempts: number;
 
   constructor(
     readonly timeoutMs: number,
     call: ComplyCubeApiCall,
   ) {
-    super(`ComplyCube API ${call.method} ${call.path} did not answer within ${timeoutMs} ms`);
-    this.method = call.method;
-    this.path = call.path;
-    this.attempts = call.attempts;
+    super(`did not answer within ${timeoutMs} ms`, call);
   }
 }
 
 /** ComplyCube could not be reached (DNS, refused or reset connection, TLS). */
-export class ComplyCubeApiConnectionError extends Error {
+export class ComplyCubeApiConnectionError extends ComplyCubeApiCallError {
   override readonly name = 'ComplyCubeApiConnectionError';
-  readonly method: string;
-  readonly path: string;
-  readonly attempts: number;
 
   constructor(
     /** What failed, e.g. `connect ECONNREFUSED 127.0.0.1:443`. */
     readonly reason: string,
     call: ComplyCubeApiCall,
   ) {
-    super(`ComplyCube API ${call.method} ${call.path} could not be reached: ${reason}`);
-    this.method = call.method;
-    this.path = call.path;
-    this.attempts = call.attempts;
+    super(`could not be reached: ${reason}`, call);
   }
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { isValidComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { diagnoseComplyCubeSubscription } from '../../management/complycube-subscription.diagnosis';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
-import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, toCliError } from '../complycube-api.cli-client';
+import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, parseFlags, splitList, toCliError } from '../complycube-api.cli-client';
 import { summarizeEvents } from './webhooks.command';
 
 const USAGE = [
@@ -23,11 +23,17 @@ export const doctorCommand: CliCommand = {
   summary: "Check that ComplyCube's webhook for an endpoint exists, is enabled and sends what it should",
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseFlags(argv);
+    const { values, positionals } = parseFlags(() =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { ...API_OPTIONS, url: { type: 'string' }, events: { type: 'string', multiple: true } },
+      }),
+    );
     if (positionals.length > 0) throw new CliUsageError(`doctor takes no arguments (got '${positionals.join(' ')}').`);
     const url = values.url;
     if (!url || !isHttpsUrl(url)) throw new CliUsageError('doctor needs --url with the HTTPS URL ComplyCube posts to.');
-    const handlerPatterns = values.events?.flatMap((input) => input.split(',')).map((item) => item.trim()).filter(Boolean);
+    const handlerPatterns = values.events ? splitList(values.events) : undefined;
     const invalid = handlerPatterns?.find((pattern) => !isValidComplyCubeEventPattern(pattern));
     if (invalid !== undefined) throw new CliUsageError(`'${invalid}' is not an event type or pattern.`);
 
@@ -55,19 +61,6 @@ export const doctorCommand: CliCommand = {
     return healthy ? API_EXIT_CODES.ok : API_EXIT_CODES.failure;
   },
 };
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { ...API_OPTIONS, url: { type: 'string' }, events: { type: 'string', multiple: true } },
-    });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 function isHttpsUrl(value: string): boolean {
   try {

@@ -4,7 +4,7 @@ import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEven
 import { ComplyCubeWebhooksClient } from '../../management/complycube-webhooks.client';
 import { Webhook } from '../../management/interfaces/complycube-webhook.interface';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
-import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, toCliError } from '../complycube-api.cli-client';
+import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, parseFlags, splitList, toCliError } from '../complycube-api.cli-client';
 import { formatTable } from '../text-table';
 
 const USAGE = [
@@ -31,7 +31,19 @@ export const webhooksCommand: CliCommand = {
   summary: 'List, create, enable, disable or delete ComplyCube webhooks',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseFlags(argv);
+    const { values, positionals } = parseFlags(() =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          ...API_OPTIONS,
+          url: { type: 'string' },
+          events: { type: 'string', multiple: true },
+          description: { type: 'string' },
+          disabled: { type: 'boolean' },
+        },
+      }),
+    );
     const [action, ...rest] = positionals;
     if (!action) throw new CliUsageError('name an action: list, create, enable, disable or delete.');
     const client = createCliClient(values, io);
@@ -76,25 +88,6 @@ export const webhooksCommand: CliCommand = {
   },
 };
 
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...API_OPTIONS,
-        url: { type: 'string' },
-        events: { type: 'string', multiple: true },
-        description: { type: 'string' },
-        disabled: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
-
 function expectArguments(action: string, rest: string[], count: number): string[] {
   if (rest.length !== count) {
     throw new CliUsageError(count === 0 ? `${action} takes no arguments (got '${rest.join(' ')}').` : `${action} needs one webhook id.`);
@@ -116,7 +109,7 @@ async function call<T>(client: ComplyCubeWebhooksClient, request: () => Promise<
  * may have added it since this release).
  */
 export function expandEvents(inputs: string[], io: CliIo): string[] {
-  const requested = inputs.flatMap((input) => input.split(',')).map((item) => item.trim()).filter(Boolean);
+  const requested = splitList(inputs);
   if (requested.length === 0) throw new CliUsageError("create needs --events, e.g. --events 'check.completed.*,client.created' or '*'.");
   if (requested.includes('*')) return ['*'];
   const chosen = new Set<string>();
