@@ -44,7 +44,6 @@ export type {
   Webhook,
   WebhookRequest,
 } from './management/interfaces/complycube-webhook.interface';
-export { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
 export { complyCubeWebhookUrl, diagnoseComplyCubeSubscription, sameWebhookUrl } from './management/complycube-subscription.diagnosis';
 export type {
   ComplyCubeSubscriptionDiagnosis,
