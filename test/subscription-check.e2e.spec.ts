@@ -137,6 +137,25 @@ describe('start-up check of the ComplyCube subscription, over a real app and a f
       expect(api.requests.map((request) => request.query.get('page'))).toEqual(['1', '2']);
     });
 
+    it('checks each endpoint of an app against its own webhook', async () => {
+      api.addWebhook({ url: 'https://app.example.com/hooks/eu', events: HANDLED });
+      const us = api.addWebhook({ url: 'https://app.example.com/hooks/us', events: HANDLED, enabled: false });
+      const app = await startTestApp({
+        adapter: 'express',
+        logger,
+        imports: [
+          EventEmitterModule.forRoot({ wildcard: true }),
+          ComplyCubeApiModule.forRoot({ apiKey: api.apiKey, baseUrl: api.baseUrl }),
+          ComplyCubeWebhookModule.forRoot({ secret: 'whsec_eu', path: 'hooks/eu', subscription: { publicUrl: PUBLIC_URL } }),
+          ComplyCubeWebhookModule.forRoot({ secret: 'whsec_us', path: 'hooks/us', subscription: { publicUrl: PUBLIC_URL } }),
+        ],
+        providers: [KycHandlers],
+      });
+      apps.push(app);
+      expect(warnings()).toEqual([expect.stringContaining(`ComplyCube webhook ${us.id} for https://app.example.com/hooks/us is disabled`)]);
+      expect(logger.text()).toContain('sends https://app.example.com/hooks/eu what its handlers take');
+    });
+
     it('is resolved by forRootAsync like the other options', async () => {
       api.addWebhook({ url: ENDPOINT, events: HANDLED, enabled: false });
       const app = await startTestApp({
