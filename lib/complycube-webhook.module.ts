@@ -8,6 +8,7 @@ import {
 import { COMPLYCUBE_WEBHOOK_PATH, DEFAULT_COMPLYCUBE_WEBHOOK_PATH } from './constants';
 import { ComplyCubeDispatchModule } from './dispatch/complycube-dispatch.module';
 import { ComplyCubeWebhookModuleExtras } from './interfaces/complycube-webhook-options.interface';
+import { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
 import { COMPLYCUBE_WEBHOOK_SECRETS, complyCubeWebhookSecretsProvider } from './verification/complycube-webhook-secrets.provider';
 import { ComplyCubeSignatureGuard } from './verification/complycube-signature.guard';
 import { createComplyCubeWebhookController } from './webhook/complycube-webhook.controller';
@@ -19,7 +20,7 @@ import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver
  */
 @Module({
   imports: [ComplyCubeDispatchModule],
-  providers: [complyCubeWebhookSecretsProvider, ComplyCubeSignatureGuard, ComplyCubeWebhookReceiver],
+  providers: [complyCubeWebhookSecretsProvider, ComplyCubeSignatureGuard, ComplyCubeWebhookReceiver, ComplyCubeSubscriptionCheck],
   exports: [
     COMPLYCUBE_WEBHOOK_OPTIONS,
     COMPLYCUBE_WEBHOOK_SECRETS,

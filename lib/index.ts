@@ -15,6 +15,7 @@ export { ComplyCubeHandlersExplorer } from './dispatch/complycube-handlers.explo
 export type { ComplyCubeHandlerRegistration } from './dispatch/complycube-handlers.explorer';
 export { COMPLYCUBE_EVENT_TYPES } from './events/complycube-event-types';
 export type { ComplyCubeEventType } from './events/complycube-event-types';
+export { matchesComplyCubeEventPattern } from './events/complycube-event-pattern';
 export type { ComplyCubeEventPattern } from './events/complycube-event-pattern';
 export type { ComplyCubeEvent } from './interfaces/complycube-event.interface';
 export type { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } from './interfaces/complycube-webhook-options.interface';
@@ -24,3 +25,32 @@ export { verifyComplyCubeSignature } from './verification/verify-complycube-sign
 export { findComplyCubeEventProblem } from './webhook/complycube-event.pipe';
 export { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
 export type { ComplyCubeWebhookReceipt } from './webhook/complycube-webhook.receiver';
+export { ComplyCubeApiModule } from './management/complycube-api.module';
+export { COMPLYCUBE_API_OPTIONS } from './management/complycube-api.module-builder';
+export {
+  ComplyCubeApiCallError,
+  ComplyCubeApiConnectionError,
+  ComplyCubeApiError,
+  ComplyCubeApiTimeoutError,
+  ComplyCubeWebhookRequestError,
+} from './management/complycube-api.errors';
+export type { ComplyCubeApiCall } from './management/complycube-api.errors';
+export { ComplyCubeWebhooksClient, DEFAULT_COMPLYCUBE_API_URL } from './management/complycube-webhooks.client';
+export type { ComplyCubeApiModuleExtras, ComplyCubeApiOptions } from './management/interfaces/complycube-api-options.interface';
+export type {
+  ComplyCubeCallOptions,
+  CreatedWebhook,
+  CreateWebhookRequest,
+  Webhook,
+  WebhookRequest,
+} from './management/interfaces/complycube-webhook.interface';
+export { complyCubeWebhookUrl, diagnoseComplyCubeSubscription, sameWebhookUrl } from './management/complycube-subscription.diagnosis';
+export type {
+  ComplyCubeSubscriptionDiagnosis,
+  ComplyCubeSubscriptionFinding,
+  ComplyCubeSubscriptionInput,
+} from './management/complycube-subscription.diagnosis';
+export type {
+  ComplyCubeSubscriptionMode,
+  ComplyCubeSubscriptionOptions,
+} from './management/interfaces/complycube-subscription-options.interface';

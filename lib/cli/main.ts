@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { CliCommand, CliIo, CliUsageError } from './cli-command';
+import { doctorCommand } from './commands/doctor.command';
+import { webhooksCommand } from './commands/webhooks.command';
 
 /** Every command of the `complycube-webhooks` CLI. */
-export const CLI_COMMANDS: readonly CliCommand[] = [];
+export const CLI_COMMANDS: readonly CliCommand[] = [webhooksCommand, doctorCommand];
 
 const PROGRAM = 'complycube-webhooks';
 

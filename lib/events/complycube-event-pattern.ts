@@ -37,3 +37,25 @@ export function isWildcardPattern(pattern: string): boolean {
 export function toEmitterEventName(typeOrPattern: string): string {
   return `${COMPLYCUBE_EVENT_NAMESPACE}.${typeOrPattern === '*' ? '**' : typeOrPattern}`;
 }
+
+/**
+ * Whether events of `type` reach a handler of `pattern`, the way the app's wildcard emitter
+ * routes them: `*` matches exactly one segment, `**` zero or more, a bare `*` every type.
+ */
+export function matchesComplyCubeEventPattern(pattern: string, type: string): boolean {
+  if (pattern === '*') return true;
+  return matchSegments(pattern.split('.'), 0, type.split('.'), 0);
+}
+
+function matchSegments(pattern: string[], p: number, type: string[], t: number): boolean {
+  if (p === pattern.length) return t === type.length;
+  const segment = pattern[p];
+  if (segment === '**') {
+    for (let skip = t; skip <= type.length; skip++) {
+      if (matchSegments(pattern, p + 1, type, skip)) return true;
+    }
+    return false;
+  }
+  if (t === type.length) return false;
+  return (segment === '*' || segment === type[t]) && matchSegments(pattern, p + 1, type, t + 1);
+}

@@ -1,3 +1,5 @@
+import { ComplyCubeSubscriptionOptions } from '../management/interfaces/complycube-subscription-options.interface';
+
 /** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
 export interface ComplyCubeWebhookModuleOptions {
   /**
@@ -5,6 +7,11 @@ export interface ComplyCubeWebhookModuleOptions {
    * Give several to rotate without downtime: a signature made with any of them is accepted.
    */
   secret: string | string[];
+  /**
+   * Opt-in start-up check of the ComplyCube webhook that targets this endpoint (missing,
+   * disabled, event types not sent or not handled). Needs `ComplyCubeApiModule`.
+   */
+  subscription?: ComplyCubeSubscriptionOptions;
 }
 
 /**

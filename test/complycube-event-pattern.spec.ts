@@ -1,0 +1,53 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import fc from 'fast-check';
+import { COMPLYCUBE_EVENT_TYPES } from '../lib/events/complycube-event-types';
+import { matchesComplyCubeEventPattern, toEmitterEventName } from '../lib/events/complycube-event-pattern';
+
+describe('matchesComplyCubeEventPattern', () => {
+  it.each([
+    ['check.completed.clear', 'check.completed.clear', true],
+    ['check.completed.clear', 'check.completed', false],
+    ['check.completed', 'check.completed.clear', false],
+    ['check.*', 'check.pending', true],
+    ['check.*', 'check.completed.clear', false],
+    ['check.completed.*', 'check.completed', false],
+    ['check.**', 'check.completed.clear', true],
+    ['check.**', 'check.pending', true],
+    ['check.completed.**', 'check.completed', true],
+    ['**.created', 'client.created', true],
+    ['**.created', 'document.updated', false],
+    ['*.created', 'client.created', true],
+    ['*.deleted', 'document.updated.image_deleted', false],
+    ['**.image_deleted', 'document.updated.image_deleted', true],
+    ['*.*.clear', 'check.completed.clear', true],
+    ['check.**.clear', 'check.completed.clear', true],
+    ['*', 'workflow.session.completed', true],
+    ['*', 'person.verified', true],
+    ['**', 'check.pending', true],
+    ['client.*', 'clients.created', false],
+  ])('%s matches %s: %s', (pattern, type, expected) => {
+    expect(matchesComplyCubeEventPattern(pattern, type)).toBe(expected);
+  });
+
+  it('agrees with the wildcard EventEmitter2 that routes events to handlers', () => {
+    const segments = [...new Set(COMPLYCUBE_EVENT_TYPES.flatMap((type) => type.split('.'))), '*', '**', 'other'];
+    const patternArbitrary = fc
+      .array(fc.constantFrom(...segments), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join('.'))
+      // EventEmitter2 does not support two `**` in a row; a pattern never needs them.
+      .filter((pattern) => !pattern.includes('**.**'));
+    fc.assert(
+      fc.property(patternArbitrary, (pattern) => {
+        const emitter = new EventEmitter2({ wildcard: true });
+        const reached = new Set<string>();
+        emitter.on(toEmitterEventName(pattern), function (this: { event: string }) {
+          reached.add(this.event);
+        });
+        for (const type of COMPLYCUBE_EVENT_TYPES) emitter.emit(toEmitterEventName(type));
+        const predicted = COMPLYCUBE_EVENT_TYPES.filter((type) => matchesComplyCubeEventPattern(pattern, type));
+        expect(predicted.map(toEmitterEventName).sort()).toEqual([...reached].sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Runs `complycube-webhooks <args>` from the sources in a child process, as a user would. */
+export function runCliProcess(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('COMPLYCUBE_')));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'lib/cli/main.ts', ...args],
+      { cwd: ROOT, env: { ...baseEnv, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
