@@ -24,3 +24,11 @@ export { verifyComplyCubeSignature } from './verification/verify-complycube-sign
 export { findComplyCubeEventProblem } from './webhook/complycube-event.pipe';
 export { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
 export type { ComplyCubeWebhookReceipt } from './webhook/complycube-webhook.receiver';
+export type { ComplyCubeIdempotencyOptions } from './interfaces/complycube-webhook-options.interface';
+export type { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './delivery/complycube-idempotency-store.interface';
+export { MemoryIdempotencyStore } from './delivery/memory-idempotency.store';
+export type { MemoryIdempotencyStoreOptions } from './delivery/memory-idempotency.store';
+export { RedisIdempotencyStore } from './delivery/redis-idempotency.store';
+export type { ComplyCubeRedisClient, RedisIdempotencyStoreOptions } from './delivery/redis-idempotency.store';
+export { ComplyCubeWebhookMetrics } from './delivery/complycube-webhook.metrics';
+export type { ComplyCubeCounterName, ComplyCubeRejectionReason, ComplyCubeWebhookCounters } from './delivery/complycube-webhook.metrics';
