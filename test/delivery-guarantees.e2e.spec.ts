@@ -9,44 +9,13 @@ import {
   ComplyCubeWebhookModuleOptions,
   MemoryIdempotencyStore,
 } from 'nestjs-complycube-webhooks';
-import { DeliveryJournal, RejectedCheckHandlers } from './src/delivery-handlers';
-import { ADAPTERS, AdapterName, RecordingLogger, startTestApp, TestApp } from './utils/app';
+import { ADAPTERS, startTestApp } from './utils/app';
+import { DELIVERY_SECRET, DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
 import { makeEvent } from './utils/events';
-import { HttpResult, postWebhook } from './utils/http';
+import { postWebhook } from './utils/http';
 import { sleep, waitFor } from './utils/wait';
 
-const SECRET = 'whsec_delivery_guarantees_secret';
 const BOTH = ['openCase', 'sendEmail'];
-
-interface Endpoint {
-  server: TestApp;
-  journal: DeliveryJournal;
-  logger: RecordingLogger;
-  deliver(event: object): Promise<HttpResult>;
-  /** Delivers again while the answer is 409, as ComplyCube's retries would. */
-  redeliver(event: object): Promise<HttpResult>;
-}
-
-async function startEndpoint(adapter: AdapterName, options: Partial<ComplyCubeWebhookModuleOptions> = {}): Promise<Endpoint> {
-  const journal = new DeliveryJournal();
-  const logger = new RecordingLogger();
-  const server = await startTestApp({
-    adapter,
-    logger,
-    imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, ...options })],
-    providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
-  });
-  const deliver = (event: object): Promise<HttpResult> => postWebhook(server.url(), event, { secret: SECRET });
-  const redeliver = async (event: object): Promise<HttpResult> => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const response = await deliver(event);
-      if (response.status !== 409) return response;
-      await sleep(10);
-    }
-    throw new Error('still 409 after 200 attempts');
-  };
-  return { server, journal, logger, deliver, redeliver };
-}
 
 /** A store whose backend is down: every operation rejects. */
 class UnreachableStore implements ComplyCubeIdempotencyStore {
@@ -73,9 +42,9 @@ class UnreachableStore implements ComplyCubeIdempotencyStore {
 }
 
 describe.each(ADAPTERS)('delivery guarantees with the default memory store on %s', (adapter) => {
-  let endpoint: Endpoint;
+  let endpoint: DeliveryEndpoint;
   beforeAll(async () => {
-    endpoint = await startEndpoint(adapter);
+    endpoint = await startDeliveryEndpoint(adapter);
   });
   afterAll(() => endpoint.server.close());
   beforeEach(() => endpoint.journal.reset());
@@ -135,7 +104,7 @@ describe.each(ADAPTERS)('delivery guarantees with the default memory store on %s
 describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
   it('lets the next delivery handle an event whose claim was left by a crashed instance, once the claim TTL passes', async () => {
     const store = new MemoryIdempotencyStore();
-    const endpoint = await startEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 } });
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 } });
     try {
       const event = makeEvent('check.completed.rejected');
       expect((await store.claim(event.id, 'instance-that-crashed', 300)).status).toBe('claimed');
@@ -152,7 +121,7 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
   });
 
   it('keeps a running delivery\'s claim alive past the claim TTL, so a retry gets 409 and not a second run', async () => {
-    const endpoint = await startEndpoint(adapter, { idempotency: { claimTtlMs: 150 }, handlerTimeoutMs: 100 });
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { claimTtlMs: 150 }, handlerTimeoutMs: 100 });
     try {
       const event = makeEvent('check.completed.rejected');
       const release = endpoint.journal.hold('openCase');
@@ -169,7 +138,7 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
 
   it('answers 503 and runs no handler when the store is unreachable, and logs why', async () => {
     const store = new UnreachableStore();
-    const endpoint = await startEndpoint(adapter, { idempotency: { store } });
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store } });
     try {
       const event = makeEvent('check.completed.rejected');
       for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -187,7 +156,7 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
   });
 
   it('with idempotency: false, runs every handler on every delivery and never answers duplicate', async () => {
-    const endpoint = await startEndpoint(adapter, { idempotency: false });
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: false });
     try {
       const event = makeEvent('check.completed.rejected');
       const responses = [await endpoint.deliver(event), await endpoint.deliver(event)];
@@ -200,9 +169,9 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
-  let endpoint: Endpoint;
+  let endpoint: DeliveryEndpoint;
   beforeAll(async () => {
-    endpoint = await startEndpoint(adapter, { handlerTimeoutMs: 150 });
+    endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 150 });
   });
   afterAll(() => endpoint.server.close());
   beforeEach(() => endpoint.journal.reset());
@@ -233,7 +202,7 @@ describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
   });
 
   it('answers at the deadline without idempotency too, never with a 2xx', async () => {
-    const plain = await startEndpoint(adapter, { handlerTimeoutMs: 150, idempotency: false });
+    const plain = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 150, idempotency: false });
     try {
       const event = makeEvent('check.completed.rejected');
       const release = plain.journal.hold('openCase');
@@ -248,7 +217,7 @@ describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
 describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
   it('calls onHandlerError with the error, the event and the handler key, and a throwing hook changes nothing', async () => {
     const reports: Array<{ message: string; id: string; handlerKey: string }> = [];
-    const endpoint = await startEndpoint(adapter, {
+    const endpoint = await startDeliveryEndpoint(adapter, {
       onHandlerError: (error, event, handlerKey) => {
         reports.push({ message: (error as Error).message, id: event.id, handlerKey });
         throw new Error('the reporting service is down');
@@ -272,7 +241,7 @@ describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
   });
 
   it('counts every outcome, readable from the exported ComplyCubeWebhookMetrics', async () => {
-    const endpoint = await startEndpoint(adapter, { handlerTimeoutMs: 150 });
+    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 150 });
     try {
       const { deliver, journal, server } = endpoint;
       const handled = makeEvent('check.completed.rejected');
@@ -289,8 +258,8 @@ describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
       await waitFor('the slow event to finish', () => journal.successesOf(slow.id).length === 2);
       const body = JSON.stringify(handled);
       expect((await postWebhook(server.url(), body, { signature: 'f'.repeat(64) })).status).toBe(401);
-      expect((await postWebhook(server.url(), body, { secret: SECRET, contentType: 'text/plain' })).status).toBe(415);
-      expect((await postWebhook(server.url(), '{"id":1}', { secret: SECRET })).status).toBe(400);
+      expect((await postWebhook(server.url(), body, { secret: DELIVERY_SECRET, contentType: 'text/plain' })).status).toBe(415);
+      expect((await postWebhook(server.url(), '{"id":1}', { secret: DELIVERY_SECRET })).status).toBe(400);
 
       expect(server.app.get(ComplyCubeWebhookMetrics).snapshot()).toEqual({
         received: 8,
@@ -326,7 +295,7 @@ describe('options are checked at start-up', () => {
   it.each(invalid)('fails for %s, naming the option', async (_name, options, message) => {
     const start = startTestApp({
       adapter: 'express',
-      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, ...options })],
+      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: DELIVERY_SECRET, ...options })],
     });
     await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
     await expect(start).rejects.toThrow(message);
@@ -337,7 +306,7 @@ describe('options are checked at start-up', () => {
       adapter: 'express',
       imports: [
         EventEmitterModule.forRoot(),
-        ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => ({ secret: SECRET, handlerTimeoutMs: 20_000 }) }),
+        ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => ({ secret: DELIVERY_SECRET, handlerTimeoutMs: 20_000 }) }),
       ],
     });
     await expect(start).rejects.toThrow(/handlerTimeoutMs must be below 15000/);

@@ -22,7 +22,9 @@ export interface RedisIdempotencyStoreOptions {
 }
 
 interface OwnedRedisClient extends ComplyCubeRedisClient {
+  readonly status: string;
   on(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: string, listener: (...args: any[]) => void): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;
 }
@@ -79,13 +81,22 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed || !this.owned) return;
+    const client = this.owned;
+    if (this.closed || !client) return;
     this.closed = true;
-    try {
-      await this.owned.quit();
-    } catch {
-      this.owned.disconnect();
+    if (client.status !== 'ready') {
+      // Not connected (Redis down, reconnecting): just stop the reconnection attempts.
+      client.disconnect();
+      return;
     }
+    // Resolve once the socket is really closed, so that shutdown leaves nothing behind.
+    const ended = new Promise((resolve) => client.once('end', resolve));
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    }
+    await ended;
   }
 
   async claim(eventId: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {

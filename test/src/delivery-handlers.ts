@@ -10,6 +10,8 @@ export class DeliveryJournal {
   readonly succeeded: Array<{ handler: string; id: string }> = [];
   /** Handler name -> how many of its next runs throw. */
   readonly failures = new Map<string, number>();
+  /** Handler name -> how long each run takes, in ms, at most (a random part of it). */
+  readonly delays = new Map<string, number>();
   private readonly gates = new Map<string, Promise<void>>();
 
   /** Makes `handler` wait, from its next run on, until the returned function is called. */
@@ -30,6 +32,8 @@ export class DeliveryJournal {
     this.started.push({ handler, id: event.id });
     const gate = this.gates.get(handler);
     if (gate) await gate;
+    const delay = this.delays.get(handler);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, Math.random() * delay));
     const failures = this.failures.get(handler) ?? 0;
     if (failures > 0) {
       this.failures.set(handler, failures - 1);
@@ -50,6 +54,7 @@ export class DeliveryJournal {
     this.started.length = 0;
     this.succeeded.length = 0;
     this.failures.clear();
+    this.delays.clear();
     this.gates.clear();
   }
 }
