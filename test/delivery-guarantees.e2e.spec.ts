@@ -214,6 +214,22 @@ describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
   });
 });
 
+describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
+  it('waits for handlers still running after the deadline, so their outcome is recorded', async () => {
+    const store = new MemoryIdempotencyStore();
+    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 100, idempotency: { store } });
+    const event = makeEvent('check.completed.rejected');
+    const release = endpoint.journal.hold('sendEmail');
+    expect((await endpoint.deliver(event)).status).toBe(503);
+    const closing = endpoint.server.close();
+    await sleep(30);
+    release();
+    await closing;
+    expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);
+    expect(await store.claim(event.id, 'after-restart', 1000)).toEqual({ status: 'completed' });
+  });
+});
+
 describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
   it('calls onHandlerError with the error, the event and the handler key, and a throwing hook changes nothing', async () => {
     const reports: Array<{ message: string; id: string; handlerKey: string }> = [];
@@ -287,6 +303,7 @@ describe('options are checked at start-up', () => {
     ['handlerTimeoutMs as a string', { handlerTimeoutMs: '5000' as unknown as number }, /got the string "5000"/],
     ['idempotency.ttl (not ttlMs)', { idempotency: { ttl: 1000 } as never }, /idempotency\.ttl is not an option.*Did you mean ttlMs/],
     ['a store without methods', { idempotency: { store: {} as never } }, /missing claim, renewClaim, markHandlerDone, complete, release/],
+    ['a claim TTL too short to renew', { idempotency: { claimTtlMs: 10 } }, /claimTtlMs must be at least 100/],
     ['a claim TTL over the record TTL', { idempotency: { ttlMs: 1000, claimTtlMs: 5000 } }, /claimTtlMs \(5000\) must not exceed/],
     ['idempotency: true', { idempotency: true as never }, /idempotency must be false or an object/],
     ['onHandlerError not a function', { onHandlerError: 'sentry' as never }, /onHandlerError must be a function/],

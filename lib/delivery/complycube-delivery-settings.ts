@@ -7,6 +7,8 @@ import { MemoryIdempotencyStore } from './memory-idempotency.store';
 
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_CLAIM_TTL_MS = 30_000;
+/** A claim is renewed every third of its TTL; shorter TTLs would flood the store with renewals. */
+export const MIN_CLAIM_TTL_MS = 100;
 
 /** The delivery options of one endpoint, checked and with their defaults filled in. */
 export interface ComplyCubeDeliverySettings {
@@ -53,6 +55,9 @@ function resolveIdempotency(option: ComplyCubeWebhookModuleOptions['idempotency'
   }
   const ttlMs = positiveMs('idempotency.ttlMs', given.ttlMs, DEFAULT_IDEMPOTENCY_TTL_MS);
   const claimTtlMs = positiveMs('idempotency.claimTtlMs', given.claimTtlMs, DEFAULT_CLAIM_TTL_MS);
+  if (claimTtlMs < MIN_CLAIM_TTL_MS) {
+    fail(`idempotency.claimTtlMs must be at least ${MIN_CLAIM_TTL_MS} (got ${claimTtlMs}): a running delivery renews its claim every third of it.`);
+  }
   if (claimTtlMs > ttlMs) {
     fail(`idempotency.claimTtlMs (${claimTtlMs}) must not exceed idempotency.ttlMs (${ttlMs}).`);
   }
