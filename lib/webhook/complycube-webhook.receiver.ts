@@ -75,7 +75,8 @@ export class ComplyCubeWebhookReceiver implements OnModuleInit, OnModuleDestroy,
     const response = { answered: false };
     const handling = this.handle(event, response);
     this.inFlight.add(handling);
-    void handling.finally(() => this.inFlight.delete(handling));
+    const forget = (): void => void this.inFlight.delete(handling);
+    handling.then(forget, forget);
     const outcome = await beforeDeadline(handling, this.settings.handlerTimeoutMs);
     response.answered = true;
     if (outcome === DEADLINE_PASSED) {
@@ -166,6 +167,10 @@ export class ComplyCubeWebhookReceiver implements OnModuleInit, OnModuleDestroy,
         return this.storeFailed('completion', event, error);
       }
       return 'handled';
+    } catch (error) {
+      // Unexpected (handler errors are collected, not thrown): free the event for the retry.
+      await store.release(event.id, owner).catch(() => undefined);
+      throw error;
     } finally {
       clearInterval(renewal);
     }
