@@ -23,14 +23,14 @@ describeWithRedis('two app instances sharing one Redis', () => {
     // One instance lets the store create its client from a URL, the other passes the app's own client.
     express = await startDeliveryEndpoint(
       'express',
-      { idempotency: { store: new RedisIdempotencyStore({ url: redis.url, operationTimeoutMs: 500 }) } },
+      { handlerTimeoutMs: 1000, idempotency: { store: new RedisIdempotencyStore({ url: redis.url, operationTimeoutMs: 500 }) } },
       journal,
     );
     ownClient = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     ownClient.on('error', () => undefined);
     fastify = await startDeliveryEndpoint(
       'fastify',
-      { idempotency: { store: new RedisIdempotencyStore({ client: ownClient, operationTimeoutMs: 500 }) } },
+      { handlerTimeoutMs: 1000, idempotency: { store: new RedisIdempotencyStore({ client: ownClient, operationTimeoutMs: 500 }) } },
       journal,
     );
   });
@@ -77,6 +77,16 @@ describeWithRedis('two app instances sharing one Redis', () => {
     expect(retry.json).toEqual({ received: true });
     expect(journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
     expect((await express.deliver(event)).json).toEqual({ received: true, duplicate: true });
+  });
+
+  it('answers 409 on the other instance while a handler outlives the deadline, then 200 duplicate; it ran once', async () => {
+    const event = makeEvent('check.completed.rejected');
+    const release = journal.hold('openCase');
+    expect((await express.deliver(event)).status).toBe(503);
+    expect((await fastify.deliver(event)).status).toBe(409);
+    release();
+    expect((await fastify.redeliver(event)).json).toEqual({ received: true, duplicate: true });
+    expect(journal.startsOf(event.id)).toEqual(BOTH);
   });
 
   it('lets the other instance handle an event once a crashed instance\'s claim expires', async () => {
