@@ -6,6 +6,8 @@ import {
   ConfigurableComplyCubeWebhookModule,
 } from './complycube-webhook.module-builder';
 import { COMPLYCUBE_WEBHOOK_PATH, DEFAULT_COMPLYCUBE_WEBHOOK_PATH } from './constants';
+import { complyCubeDeliverySettingsProvider } from './delivery/complycube-delivery-settings.provider';
+import { ComplyCubeMetricsModule } from './delivery/complycube-metrics.module';
 import { ComplyCubeDispatchModule } from './dispatch/complycube-dispatch.module';
 import { ComplyCubeWebhookModuleExtras } from './interfaces/complycube-webhook-options.interface';
 import { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
@@ -19,8 +21,14 @@ import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver
  * with its own path and secrets; verified events go to `@OnComplyCubeEvent` handlers.
  */
 @Module({
-  imports: [ComplyCubeDispatchModule],
-  providers: [complyCubeWebhookSecretsProvider, ComplyCubeSignatureGuard, ComplyCubeWebhookReceiver, ComplyCubeSubscriptionCheck],
+  imports: [ComplyCubeDispatchModule, ComplyCubeMetricsModule],
+  providers: [
+    complyCubeWebhookSecretsProvider,
+    complyCubeDeliverySettingsProvider,
+    ComplyCubeSignatureGuard,
+    ComplyCubeWebhookReceiver,
+    ComplyCubeSubscriptionCheck,
+  ],
   exports: [
     COMPLYCUBE_WEBHOOK_OPTIONS,
     COMPLYCUBE_WEBHOOK_SECRETS,
@@ -28,6 +36,7 @@ import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver
     ComplyCubeSignatureGuard,
     ComplyCubeWebhookReceiver,
     ComplyCubeDispatchModule,
+    ComplyCubeMetricsModule,
   ],
 })
 export class ComplyCubeWebhookModule extends ConfigurableComplyCubeWebhookModule {

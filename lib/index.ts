@@ -54,3 +54,11 @@ export type {
   ComplyCubeSubscriptionMode,
   ComplyCubeSubscriptionOptions,
 } from './management/interfaces/complycube-subscription-options.interface';
+export type { ComplyCubeIdempotencyOptions } from './interfaces/complycube-webhook-options.interface';
+export type { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './delivery/complycube-idempotency-store.interface';
+export { MemoryIdempotencyStore } from './delivery/memory-idempotency.store';
+export type { MemoryIdempotencyStoreOptions } from './delivery/memory-idempotency.store';
+export { RedisIdempotencyStore } from './delivery/redis-idempotency.store';
+export type { ComplyCubeRedisClient, RedisIdempotencyStoreOptions } from './delivery/redis-idempotency.store';
+export { ComplyCubeWebhookMetrics } from './delivery/complycube-webhook.metrics';
+export type { ComplyCubeCounterName, ComplyCubeRejectionReason, ComplyCubeWebhookCounters } from './delivery/complycube-webhook.metrics';

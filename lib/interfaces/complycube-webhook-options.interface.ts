@@ -1,4 +1,19 @@
-import { ComplyCubeSubscriptionOptions } from '../management/interfaces/complycube-subscription-options.interface';
+import type { ComplyCubeIdempotencyStore } from '../delivery/complycube-idempotency-store.interface';
+import type { ComplyCubeSubscriptionOptions } from '../management/interfaces/complycube-subscription-options.interface';
+import type { ComplyCubeEvent } from './complycube-event.interface';
+
+/** How the endpoint remembers which events it has handled. */
+export interface ComplyCubeIdempotencyOptions {
+  /** Where records live. Default: a `MemoryIdempotencyStore` of this endpoint (one instance only). */
+  store?: ComplyCubeIdempotencyStore;
+  /** How long done records are kept, in ms. Default 7 days, longer than ComplyCube's whole retry schedule. */
+  ttlMs?: number;
+  /**
+   * How long a claim lasts without renewal, in ms. Default 30 000. A running delivery renews its
+   * claim; the claim of a crashed instance expires after this, and the next delivery handles the event.
+   */
+  claimTtlMs?: number;
+}
 
 /** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
 export interface ComplyCubeWebhookModuleOptions {
@@ -12,6 +27,18 @@ export interface ComplyCubeWebhookModuleOptions {
    * disabled, event types not sent or not handled). Needs `ComplyCubeApiModule`.
    */
   subscription?: ComplyCubeSubscriptionOptions;
+  /**
+   * Handle each event id once per handler (on by default, in memory). `false` runs every handler
+   * on every delivery.
+   */
+  idempotency?: false | ComplyCubeIdempotencyOptions;
+  /**
+   * When handlers are still running after this many ms, the endpoint answers 503 and lets them
+   * finish; their outcome is recorded for ComplyCube's retry. Default 10 000; must be below 15 000.
+   */
+  handlerTimeoutMs?: number;
+  /** Called for every handler failure, e.g. to report it to Sentry. Its own errors are logged and ignored. */
+  onHandlerError?(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void | Promise<void>;
 }
 
 /**

@@ -5,11 +5,13 @@ import {
   Injectable,
   InternalServerErrorException,
   Logger,
+  Optional,
   UnauthorizedException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
 import { RAW_BODY_MISSING_MESSAGE } from '../complycube-webhook.errors';
+import { ComplyCubeWebhookMetrics } from '../delivery/complycube-webhook.metrics';
 import { COMPLYCUBE_WEBHOOK_SECRETS } from './complycube-webhook-secrets.provider';
 import { verifyComplyCubeSignature } from './verify-complycube-signature';
 
@@ -28,21 +30,29 @@ interface IncomingWebhookRequest {
 export class ComplyCubeSignatureGuard implements CanActivate {
   private readonly logger = new Logger('ComplyCubeWebhooks');
 
-  constructor(@Inject(COMPLYCUBE_WEBHOOK_SECRETS) private readonly secrets: string[]) {}
+  constructor(
+    @Inject(COMPLYCUBE_WEBHOOK_SECRETS) private readonly secrets: string[],
+    @Optional() private readonly metrics?: ComplyCubeWebhookMetrics,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IncomingWebhookRequest>();
     const { rawBody } = request;
+    this.metrics?.count('received');
     if (!Buffer.isBuffer(rawBody)) {
       if (!isJsonContentType(request.headers['content-type'])) {
+        this.metrics?.countRejection('mediaType');
         throw new UnsupportedMediaTypeException('ComplyCube webhooks must be sent as application/json.');
       }
+      this.metrics?.countRejection('rawBodyMissing');
       this.logger.error(RAW_BODY_MISSING_MESSAGE);
       throw new InternalServerErrorException();
     }
     if (!verifyComplyCubeSignature(rawBody, request.headers[COMPLYCUBE_SIGNATURE_HEADER], this.secrets)) {
+      this.metrics?.countRejection('signature');
       throw new UnauthorizedException('Missing or invalid ComplyCube-Signature.');
     }
+    this.metrics?.count('verified');
     return true;
   }
 }

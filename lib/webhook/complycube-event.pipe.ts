@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { BadRequestException, Injectable, Optional, PipeTransform } from '@nestjs/common';
+import { ComplyCubeWebhookMetrics } from '../delivery/complycube-webhook.metrics';
 import { isValidComplyCubeEventType } from '../events/complycube-event-pattern';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 
@@ -17,9 +18,14 @@ export function findComplyCubeEventProblem(body: unknown): string | undefined {
 /** Rejects, with 400, a verified body that is not a ComplyCube event. */
 @Injectable()
 export class ComplyCubeEventPipe implements PipeTransform<unknown, ComplyCubeEvent<string>> {
+  constructor(@Optional() private readonly metrics?: ComplyCubeWebhookMetrics) {}
+
   transform(body: unknown): ComplyCubeEvent<string> {
     const problem = findComplyCubeEventProblem(body);
-    if (problem) throw new BadRequestException(`Not a ComplyCube event: ${problem}.`);
+    if (problem) {
+      this.metrics?.countRejection('body');
+      throw new BadRequestException(`Not a ComplyCube event: ${problem}.`);
+    }
     return body as unknown as ComplyCubeEvent<string>;
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * Lua scripts of `RedisIdempotencyStore`. Each runs atomically in Redis, so two instances can never
+ * both claim one event. Keys per event (one hash tag, so they share a Redis Cluster slot):
+ * KEYS[1] the claim (owner token, expires), KEYS[2] the set of handlers done, KEYS[3] the completed flag.
+ */
+
+/** ARGV: owner, claimTtlMs. Returns {'completed'}, {'in-flight'} or {'claimed', ...doneHandlerKeys}. */
+export const CLAIM_SCRIPT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'completed'} end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  local done = redis.call('SMEMBERS', KEYS[2])
+  table.insert(done, 1, 'claimed')
+  return done
+end
+return {'in-flight'}
+`;
+
+/** KEYS[1] the claim. ARGV: owner, claimTtlMs. Returns 1 when the owner still held the claim. */
+export const RENEW_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** KEYS[1] the done set. ARGV: handlerKey, ttlMs. */
+export const MARK_DONE_SCRIPT = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+/** KEYS as the claim script. ARGV: owner, ttlMs. The done set is no longer needed once completed. */
+export const COMPLETE_SCRIPT = `
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('DEL', KEYS[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
+/** KEYS[1] the claim. ARGV: owner. */
+export const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

@@ -1,0 +1,179 @@
+import { Logger } from '@nestjs/common';
+import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
+import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './complycube-idempotency-store.interface';
+import { CLAIM_SCRIPT, COMPLETE_SCRIPT, MARK_DONE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-idempotency.scripts';
+
+/** The part of an ioredis client the store uses; any ioredis `Redis` or `Cluster` fits. */
+export interface ComplyCubeRedisClient {
+  eval(script: string, numkeys: number, ...args: Array<string | number>): Promise<unknown>;
+}
+
+export interface RedisIdempotencyStoreOptions {
+  /** A client you create and close yourself (ioredis). Give this, or `url` / `redisOptions`. */
+  client?: ComplyCubeRedisClient;
+  /** `redis://[:password@]host:port/db`: the store creates an ioredis client and closes it at shutdown. */
+  url?: string;
+  /** ioredis options for the client the store creates (host, port, password, tls, ...). */
+  redisOptions?: Record<string, unknown>;
+  /** Prefix of every key. Default `complycube-webhooks`. */
+  keyPrefix?: string;
+  /** An operation not answered within this many ms fails (and the endpoint answers 503). Default 2000. */
+  operationTimeoutMs?: number;
+}
+
+interface OwnedRedisClient extends ComplyCubeRedisClient {
+  readonly status: string;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: string, listener: (...args: any[]) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+const DEFAULT_KEY_PREFIX = 'complycube-webhooks';
+const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
+
+/**
+ * Idempotency records in Redis, shared by every instance of the app. Claims are atomic Lua scripts
+ * (`SET NX PX` underneath), so one event is handled by one instance at a time; a crashed instance's
+ * claim expires after the claim TTL. `ioredis` is loaded only when this store creates its client.
+ */
+export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
+  private readonly logger = new Logger('ComplyCubeWebhooks');
+  private readonly keyPrefix: string;
+  private readonly operationTimeoutMs: number;
+  private client?: ComplyCubeRedisClient;
+  private owned?: OwnedRedisClient;
+  private opening?: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly options: RedisIdempotencyStoreOptions) {
+    if (!options || typeof options !== 'object') {
+      throw new TypeError('RedisIdempotencyStore: pass { client } (an ioredis client) or { url }.');
+    }
+    const creates = options.url !== undefined || options.redisOptions !== undefined;
+    if (options.client !== undefined && creates) {
+      throw new TypeError('RedisIdempotencyStore: give either client or url/redisOptions, not both.');
+    }
+    if (options.client !== undefined && typeof options.client?.eval !== 'function') {
+      throw new TypeError('RedisIdempotencyStore: client must be an ioredis client (it has no eval method).');
+    }
+    if (options.client === undefined && !creates) {
+      throw new TypeError('RedisIdempotencyStore: pass { client } (an ioredis client) or { url }.');
+    }
+    if (options.url !== undefined && (typeof options.url !== 'string' || options.url.trim() === '')) {
+      throw new TypeError('RedisIdempotencyStore: url must be a non-empty string such as "redis://127.0.0.1:6379".');
+    }
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    if (typeof this.keyPrefix !== 'string' || this.keyPrefix === '') {
+      throw new TypeError('RedisIdempotencyStore: keyPrefix must be a non-empty string.');
+    }
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    if (!Number.isFinite(this.operationTimeoutMs) || this.operationTimeoutMs <= 0) {
+      throw new TypeError('RedisIdempotencyStore: operationTimeoutMs must be a positive number of milliseconds.');
+    }
+    this.client = options.client;
+  }
+
+  async open(): Promise<void> {
+    if (this.client) return;
+    this.opening ??= this.createClient();
+    await this.opening;
+  }
+
+  async close(): Promise<void> {
+    const client = this.owned;
+    if (this.closed || !client) return;
+    this.closed = true;
+    if (client.status !== 'ready') {
+      // Not connected (Redis down, reconnecting): just stop the reconnection attempts.
+      client.disconnect();
+      return;
+    }
+    // Resolve once the socket is really closed, so that shutdown leaves nothing behind.
+    const ended = new Promise((resolve) => client.once('end', resolve));
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    }
+    await ended;
+  }
+
+  async claim(eventId: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {
+    const reply = await this.run(CLAIM_SCRIPT, this.keys(eventId), [owner, Math.ceil(claimTtlMs)]);
+    if (!Array.isArray(reply) || typeof reply[0] !== 'string') {
+      throw new Error('RedisIdempotencyStore: unexpected reply to the claim script.');
+    }
+    const [status, ...doneHandlerKeys] = reply.map(String);
+    if (status === 'completed' || status === 'in-flight') return { status };
+    return { status: 'claimed', doneHandlerKeys };
+  }
+
+  async renewClaim(eventId: string, owner: string, claimTtlMs: number): Promise<boolean> {
+    const [claimKey] = this.keys(eventId);
+    return Number(await this.run(RENEW_SCRIPT, [claimKey], [owner, Math.ceil(claimTtlMs)])) === 1;
+  }
+
+  async markHandlerDone(eventId: string, handlerKey: string, ttlMs: number): Promise<void> {
+    const [, doneKey] = this.keys(eventId);
+    await this.run(MARK_DONE_SCRIPT, [doneKey], [handlerKey, Math.ceil(ttlMs)]);
+  }
+
+  async complete(eventId: string, owner: string, ttlMs: number): Promise<void> {
+    await this.run(COMPLETE_SCRIPT, this.keys(eventId), [owner, Math.ceil(ttlMs)]);
+  }
+
+  async release(eventId: string, owner: string): Promise<void> {
+    const [claimKey] = this.keys(eventId);
+    await this.run(RELEASE_SCRIPT, [claimKey], [owner]);
+  }
+
+  private keys(eventId: string): [claim: string, done: string, completed: string] {
+    const base = `${this.keyPrefix}:{${eventId}}`;
+    return [`${base}:claim`, `${base}:done`, `${base}:completed`];
+  }
+
+  private async run(script: string, keys: string[], args: Array<string | number>): Promise<unknown> {
+    if (!this.client) await this.open();
+    const client = this.client as ComplyCubeRedisClient;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.operationTimeoutMs} ms`)),
+        this.operationTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([client.eval(script, keys.length, ...keys, ...args), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async createClient(): Promise<void> {
+    let Redis: new (...args: unknown[]) => OwnedRedisClient;
+    try {
+      ({ Redis } = (await import('ioredis')) as unknown as { Redis: typeof Redis });
+    } catch {
+      throw new ComplyCubeWebhookConfigurationError(
+        "RedisIdempotencyStore needs the 'ioredis' package: run npm install ioredis.",
+      );
+    }
+    // Fail queued commands after one reconnection attempt instead of twenty: the endpoint answers
+    // 503 at once and ComplyCube retries, rather than holding the request until the deadline.
+    const settings = { maxRetriesPerRequest: 1, ...this.options.redisOptions };
+    const client = this.options.url ? new Redis(this.options.url, settings) : new Redis(settings);
+    let reported = false;
+    client.on('error', (error: Error) => {
+      if (reported) return;
+      reported = true;
+      this.logger.warn(`Redis idempotency store: ${error.message}; webhooks answer 503 until it is back.`);
+    });
+    client.on('ready', () => {
+      if (reported) this.logger.log('Redis idempotency store is reachable again.');
+      reported = false;
+    });
+    this.owned = client;
+    this.client = client;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `npm run soak`: hammers the endpoint as ComplyCube would on a bad day, on loopback only, and
+ * checks the delivery guarantees: every event's handlers each succeed exactly once, no 2xx before
+ * an event is fully handled, and the memory store stays bounded. Exits 1 on any violation.
+ */
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ComplyCubeWebhookMetrics, ComplyCubeWebhookModuleOptions, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
+import { AddressInfo } from 'node:net';
+import { RedisServer, redisServerAvailability } from '../test/utils/redis-server';
+import { simulateComplyCube, SimulationReport } from './complycube-simulator';
+import { measureMemoryGrowth } from './memory-growth';
+import { soakAppModule } from './soak-app';
+import { SoakLedger } from './soak-ledger';
+
+const DELIVERIES = 20_000;
+const DUPLICATE_SHARE = 0.3;
+const CONCURRENCY = 32;
+const HANDLER_TIMEOUT_MS = 250;
+const MEMORY_IDS = 200_000;
+const MEMORY_LIMIT_MB = 100;
+
+const violations: string[] = [];
+
+function check(condition: boolean, message: string): void {
+  if (!condition) violations.push(message);
+}
+
+async function startInstance(adapter: 'express' | 'fastify', ledger: SoakLedger, options: Partial<ComplyCubeWebhookModuleOptions>): Promise<{ app: INestApplication; url: string }> {
+  const httpAdapter = adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  const app = await NestFactory.create(soakAppModule(ledger, { handlerTimeoutMs: HANDLER_TIMEOUT_MS, ...options }), httpAdapter, {
+    rawBody: true,
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}/webhooks/complycube` };
+}
+
+async function runScenario(name: string, instances: Array<{ app: INestApplication; url: string }>, ledger: SoakLedger): Promise<void> {
+  console.log(`\n== ${name}`);
+  const report = await simulateComplyCube({
+    urls: instances.map((instance) => instance.url),
+    deliveries: DELIVERIES,
+    duplicateShare: DUPLICATE_SHARE,
+    concurrency: CONCURRENCY,
+    maxAttempts: 50,
+    ledger,
+  });
+  // Let handlers still running after their 503 finish before the apps close.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const timeouts = instances.reduce((sum, instance) => sum + instance.app.get(ComplyCubeWebhookMetrics).snapshot().timeouts, 0);
+  printReport(report, ledger, timeouts);
+  check(report.lostEvents === 0, `${name}: ${report.lostEvents} events lost`);
+  check(report.doubleHandled === 0, `${name}: ${report.doubleHandled} double-handled`);
+  check(report.prematureAcks === 0, `${name}: ${report.prematureAcks} 2xx before the event was fully handled`);
+  check(report.givenUp === 0, `${name}: ${report.givenUp} deliveries never acknowledged`);
+  check(ledger.overlappingRuns === 0, `${name}: ${ledger.overlappingRuns} overlapping runs of one handler for one event`);
+  check(![...report.answers.keys()].some((answer) => answer.startsWith('connection')), `${name}: connection errors`);
+}
+
+function printReport(report: SimulationReport, ledger: SoakLedger, timeouts: number): void {
+  const answers = [...report.answers.entries()].sort().map(([answer, count]) => `${answer} x ${count}`).join(', ');
+  console.log(`  ${report.deliveries} deliveries of ${report.events} events (${Math.round(DUPLICATE_SHARE * 100)} % duplicates), ${report.requests} requests with retries, ${report.seconds.toFixed(1)} s`);
+  console.log(`  answers: ${answers}`);
+  console.log(`  handler runs: ${ledger.runs} (failed on purpose ${ledger.injectedFailures}, slower than the ${HANDLER_TIMEOUT_MS} ms deadline ${ledger.slowRuns}; deadline 503s ${timeouts})`);
+  console.log(`  lost events: ${report.lostEvents}, double-handled: ${report.doubleHandled}, 2xx before fully handled: ${report.prematureAcks}, never acknowledged: ${report.givenUp}`);
+}
+
+async function memoryStoreScenario(): Promise<void> {
+  const ledger = new SoakLedger({ failure: 0.05, slow: 0.01 }, [300, 500]);
+  const instance = await startInstance('express', ledger, {});
+  try {
+    await runScenario('memory store, one instance (Express)', [instance], ledger);
+  } finally {
+    await instance.app.close();
+  }
+}
+
+async function redisScenario(): Promise<void> {
+  const availability = redisServerAvailability();
+  if (!availability.available) {
+    if (process.env.CI === 'true') {
+      violations.push(`Redis scenario: CI=true but ${availability.reason}`);
+    } else {
+      console.log(`\n== Redis store: skipped, ${availability.reason}`);
+    }
+    return;
+  }
+  const redis = await RedisServer.start();
+  const ledger = new SoakLedger({ failure: 0.05, slow: 0.01 }, [300, 500]);
+  const instances: Array<{ app: INestApplication; url: string }> = [];
+  try {
+    for (const adapter of ['express', 'fastify'] as const) {
+      instances.push(await startInstance(adapter, ledger, { idempotency: { store: new RedisIdempotencyStore({ url: redis.url }) } }));
+    }
+    await runScenario('Redis store, two instances (Express + Fastify) behind a random balancer', instances, ledger);
+  } finally {
+    for (const instance of instances) await instance.app.close();
+    await redis.stop();
+  }
+}
+
+async function memoryGrowth(): Promise<void> {
+  console.log(`\n== memory store growth over ${MEMORY_IDS} distinct ids`);
+  const report = await measureMemoryGrowth(MEMORY_IDS);
+  console.log(`  RSS ${report.rssBeforeMb} MB -> ${report.rssAfterMb} MB: growth ${report.growthMb} MB (limit ${MEMORY_LIMIT_MB} MB)`);
+  console.log(`  handled ${report.handled}, ids remembered ${report.remembered} (the store's default bound)`);
+  check(report.handled === MEMORY_IDS, `memory growth: ${report.handled} of ${MEMORY_IDS} events handled`);
+  check(report.growthMb < MEMORY_LIMIT_MB, `memory growth: RSS grew ${report.growthMb} MB`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (!(globalThis as { gc?: unknown }).gc) console.log('(run node with --expose-gc for settled RSS figures)');
+  await memoryGrowth();
+  await memoryStoreScenario();
+  await redisScenario();
+  console.log(`\nSoak finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  if (violations.length > 0) {
+    console.error(`\nFAILED:\n${violations.map((violation) => `  - ${violation}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('All guarantees held: zero lost, zero double-handled, no early 2xx.');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

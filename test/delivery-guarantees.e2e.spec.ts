@@ -1,0 +1,333 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import {
+  ComplyCubeClaimResult,
+  ComplyCubeIdempotencyStore,
+  ComplyCubeWebhookConfigurationError,
+  ComplyCubeWebhookMetrics,
+  ComplyCubeWebhookModule,
+  ComplyCubeWebhookModuleOptions,
+  MemoryIdempotencyStore,
+} from 'nestjs-complycube-webhooks';
+import { ADAPTERS, startTestApp } from './utils/app';
+import { DELIVERY_SECRET, DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
+import { makeEvent } from './utils/events';
+import { postWebhook } from './utils/http';
+import { sleep, waitFor } from './utils/wait';
+
+const BOTH = ['openCase', 'sendEmail'];
+
+/** A store whose backend is down: every operation rejects. */
+class UnreachableStore implements ComplyCubeIdempotencyStore {
+  calls = 0;
+  private fail(): Promise<never> {
+    this.calls += 1;
+    return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'));
+  }
+  claim(): Promise<ComplyCubeClaimResult> {
+    return this.fail();
+  }
+  renewClaim(): Promise<boolean> {
+    return this.fail();
+  }
+  markHandlerDone(): Promise<void> {
+    return this.fail();
+  }
+  complete(): Promise<void> {
+    return this.fail();
+  }
+  release(): Promise<void> {
+    return this.fail();
+  }
+}
+
+describe.each(ADAPTERS)('delivery guarantees with the default memory store on %s', (adapter) => {
+  let endpoint: DeliveryEndpoint;
+  beforeAll(async () => {
+    endpoint = await startDeliveryEndpoint(adapter);
+  });
+  afterAll(() => endpoint.server.close());
+  beforeEach(() => endpoint.journal.reset());
+
+  it('runs every matching handler on the first delivery and none on a redelivery, which gets 200 duplicate', async () => {
+    const event = makeEvent('check.completed.rejected');
+    const first = await endpoint.deliver(event);
+    expect(first.status).toBe(200);
+    expect(first.json).toEqual({ received: true });
+    const second = await endpoint.deliver(event);
+    expect(second.status).toBe(200);
+    expect(second.json).toEqual({ received: true, duplicate: true });
+    expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+  });
+
+  it('after a partial failure, runs only the handlers that have not yet succeeded', async () => {
+    const event = makeEvent('check.completed.rejected');
+    endpoint.journal.failNext('openCase');
+    expect((await endpoint.deliver(event)).status).toBe(500);
+    expect(endpoint.journal.successesOf(event.id)).toEqual(['sendEmail']);
+
+    endpoint.journal.failNext('openCase');
+    expect((await endpoint.deliver(event)).status).toBe(500);
+    expect(endpoint.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+
+    const third = await endpoint.deliver(event);
+    expect(third.status).toBe(200);
+    expect(third.json).toEqual({ received: true });
+    expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);
+    expect(endpoint.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'openCase', 'sendEmail']);
+
+    expect((await endpoint.deliver(event)).json).toEqual({ received: true, duplicate: true });
+    expect(endpoint.journal.startsOf(event.id)).toHaveLength(4);
+  });
+
+  it('answers 409 and runs nothing while the same id is being handled, then handles it once', async () => {
+    const event = makeEvent('check.completed.rejected');
+    const release = endpoint.journal.hold('sendEmail');
+    const first = endpoint.deliver(event);
+    await waitFor('sendEmail to start', () => endpoint.journal.startsOf(event.id).includes('sendEmail'));
+    const concurrent = await endpoint.deliver(event);
+    expect(concurrent.status).toBe(409);
+    expect(concurrent.json).toEqual({ statusCode: 409, message: expect.any(String) });
+    release();
+    expect((await first).status).toBe(200);
+    expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+  });
+
+  it('treats the same id under two event types as one event (the id is the key)', async () => {
+    const event = makeEvent('check.completed.rejected');
+    expect((await endpoint.deliver(event)).status).toBe(200);
+    const sameId = { ...makeEvent('check.completed.clear'), id: event.id };
+    expect((await endpoint.deliver(sameId)).json).toEqual({ received: true, duplicate: true });
+  });
+});
+
+describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
+  it('lets the next delivery handle an event whose claim was left by a crashed instance, once the claim TTL passes', async () => {
+    const store = new MemoryIdempotencyStore();
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 } });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      expect((await store.claim(event.id, 'instance-that-crashed', 300)).status).toBe('claimed');
+      expect((await endpoint.deliver(event)).status).toBe(409);
+      expect(endpoint.journal.startsOf(event.id)).toEqual([]);
+      await sleep(350);
+      const retry = await endpoint.deliver(event);
+      expect(retry.status).toBe(200);
+      expect(retry.json).toEqual({ received: true });
+      expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it('keeps a running delivery\'s claim alive past the claim TTL, so a retry gets 409 and not a second run', async () => {
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { claimTtlMs: 150 }, handlerTimeoutMs: 100 });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      const release = endpoint.journal.hold('openCase');
+      expect((await endpoint.deliver(event)).status).toBe(503);
+      await sleep(400);
+      expect((await endpoint.deliver(event)).status).toBe(409);
+      release();
+      expect((await endpoint.redeliver(event)).json).toEqual({ received: true, duplicate: true });
+      expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it('answers 503 and runs no handler when the store is unreachable, and logs why', async () => {
+    const store = new UnreachableStore();
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store } });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const response = await endpoint.deliver(event);
+        expect(response.status).toBe(503);
+        expect(response.json).toEqual({ statusCode: 503, message: 'Service Unavailable' });
+      }
+      expect(store.calls).toBeGreaterThanOrEqual(3);
+      expect(endpoint.journal.started).toEqual([]);
+      expect(endpoint.logger.text()).toContain('ECONNREFUSED');
+      expect(endpoint.server.app.get(ComplyCubeWebhookMetrics).snapshot().storeErrors).toBe(3);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it('with idempotency: false, runs every handler on every delivery and never answers duplicate', async () => {
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: false });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      const responses = [await endpoint.deliver(event), await endpoint.deliver(event)];
+      expect(responses.map((response) => response.json)).toEqual([{ received: true }, { received: true }]);
+      expect(endpoint.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail', 'sendEmail']);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+});
+
+describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
+  let endpoint: DeliveryEndpoint;
+  beforeAll(async () => {
+    endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 150 });
+  });
+  afterAll(() => endpoint.server.close());
+  beforeEach(() => endpoint.journal.reset());
+
+  it('answers 503 at the deadline, lets the handler finish, and the retry gets 200 duplicate', async () => {
+    const event = makeEvent('check.completed.rejected');
+    const release = endpoint.journal.hold('sendEmail');
+    const response = await endpoint.deliver(event);
+    expect(response.status).toBe(503);
+    expect(endpoint.journal.successesOf(event.id)).toEqual(['openCase']);
+    release();
+    await waitFor('sendEmail to finish', () => endpoint.journal.successesOf(event.id).length === 2);
+    const retry = await endpoint.redeliver(event);
+    expect(retry.json).toEqual({ received: true, duplicate: true });
+    expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+  });
+
+  it('records a late failure, so the retry runs only the handler that failed after the deadline', async () => {
+    const event = makeEvent('check.completed.rejected');
+    const release = endpoint.journal.hold('sendEmail');
+    endpoint.journal.failNext('sendEmail');
+    expect((await endpoint.deliver(event)).status).toBe(503);
+    release();
+    const retry = await endpoint.redeliver(event);
+    expect(retry.status).toBe(200);
+    expect(retry.json).toEqual({ received: true });
+    expect(endpoint.journal.startsOf(event.id)).toEqual(['openCase', 'sendEmail', 'sendEmail']);
+  });
+
+  it('answers at the deadline without idempotency too, never with a 2xx', async () => {
+    const plain = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 150, idempotency: false });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      const release = plain.journal.hold('openCase');
+      expect((await plain.deliver(event)).status).toBe(503);
+      release();
+    } finally {
+      await plain.server.close();
+    }
+  });
+});
+
+describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
+  it('waits for handlers still running after the deadline, so their outcome is recorded', async () => {
+    const store = new MemoryIdempotencyStore();
+    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 100, idempotency: { store } });
+    const event = makeEvent('check.completed.rejected');
+    const release = endpoint.journal.hold('sendEmail');
+    expect((await endpoint.deliver(event)).status).toBe(503);
+    const closing = endpoint.server.close();
+    await sleep(30);
+    release();
+    await closing;
+    expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);
+    expect(await store.claim(event.id, 'after-restart', 1000)).toEqual({ status: 'completed' });
+  });
+});
+
+describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
+  it('calls onHandlerError with the error, the event and the handler key, and a throwing hook changes nothing', async () => {
+    const reports: Array<{ message: string; id: string; handlerKey: string }> = [];
+    const endpoint = await startDeliveryEndpoint(adapter, {
+      onHandlerError: (error, event, handlerKey) => {
+        reports.push({ message: (error as Error).message, id: event.id, handlerKey });
+        throw new Error('the reporting service is down');
+      },
+    });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      endpoint.journal.failNext('openCase');
+      endpoint.journal.failNext('sendEmail');
+      expect((await endpoint.deliver(event)).status).toBe(500);
+      expect(reports.sort((a, b) => a.handlerKey.localeCompare(b.handlerKey))).toEqual([
+        { message: 'openCase failed on purpose', id: event.id, handlerKey: 'RejectedCheckHandlers.openCase' },
+        { message: 'sendEmail failed on purpose', id: event.id, handlerKey: 'RejectedCheckHandlers.sendEmail' },
+      ]);
+      expect(endpoint.logger.text()).toContain('onHandlerError threw');
+      expect((await endpoint.deliver(event)).status).toBe(200);
+      expect(reports).toHaveLength(2);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it('counts every outcome, readable from the exported ComplyCubeWebhookMetrics', async () => {
+    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 150 });
+    try {
+      const { deliver, journal, server } = endpoint;
+      const handled = makeEvent('check.completed.rejected');
+      expect((await deliver(handled)).status).toBe(200);
+      expect((await deliver(handled)).status).toBe(200);
+      const failing = makeEvent('check.completed.rejected');
+      journal.failNext('openCase');
+      expect((await deliver(failing)).status).toBe(500);
+      const slow = makeEvent('check.completed.rejected');
+      const release = journal.hold('sendEmail');
+      expect((await deliver(slow)).status).toBe(503);
+      expect((await deliver(slow)).status).toBe(409);
+      release();
+      await waitFor('the slow event to finish', () => journal.successesOf(slow.id).length === 2);
+      const body = JSON.stringify(handled);
+      expect((await postWebhook(server.url(), body, { signature: 'f'.repeat(64) })).status).toBe(401);
+      expect((await postWebhook(server.url(), body, { secret: DELIVERY_SECRET, contentType: 'text/plain' })).status).toBe(415);
+      expect((await postWebhook(server.url(), '{"id":1}', { secret: DELIVERY_SECRET })).status).toBe(400);
+
+      expect(server.app.get(ComplyCubeWebhookMetrics).snapshot()).toEqual({
+        received: 8,
+        verified: 6,
+        rejected: { signature: 1, mediaType: 1, body: 1, rawBodyMissing: 0 },
+        handled: 1,
+        duplicates: 1,
+        inFlightConflicts: 1,
+        handlerFailures: 1,
+        timeouts: 1,
+        storeErrors: 0,
+      });
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+});
+
+describe('options are checked at start-up', () => {
+  const invalid: Array<[string, Partial<ComplyCubeWebhookModuleOptions>, RegExp]> = [
+    ['handlerTimeoutMs of 15 000', { handlerTimeoutMs: 15_000 }, /handlerTimeoutMs must be below 15000.*15 seconds/],
+    ['handlerTimeoutMs of 0', { handlerTimeoutMs: 0 }, /handlerTimeoutMs must be a positive number .*got 0/],
+    ['a negative handlerTimeoutMs', { handlerTimeoutMs: -1 }, /handlerTimeoutMs must be a positive number/],
+    ['handlerTimeoutMs NaN', { handlerTimeoutMs: Number.NaN }, /handlerTimeoutMs must be a positive number/],
+    ['handlerTimeoutMs as a string', { handlerTimeoutMs: '5000' as unknown as number }, /got the string "5000"/],
+    ['idempotency.ttl (not ttlMs)', { idempotency: { ttl: 1000 } as never }, /idempotency\.ttl is not an option.*Did you mean ttlMs/],
+    ['a store without methods', { idempotency: { store: {} as never } }, /missing claim, renewClaim, markHandlerDone, complete, release/],
+    ['a claim TTL too short to renew', { idempotency: { claimTtlMs: 10 } }, /claimTtlMs must be at least 100/],
+    ['a claim TTL over the record TTL', { idempotency: { ttlMs: 1000, claimTtlMs: 5000 } }, /claimTtlMs \(5000\) must not exceed/],
+    ['idempotency: true', { idempotency: true as never }, /idempotency must be false or an object/],
+    ['onHandlerError not a function', { onHandlerError: 'sentry' as never }, /onHandlerError must be a function/],
+  ];
+
+  it.each(invalid)('fails for %s, naming the option', async (_name, options, message) => {
+    const start = startTestApp({
+      adapter: 'express',
+      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: DELIVERY_SECRET, ...options })],
+    });
+    await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
+    await expect(start).rejects.toThrow(message);
+  });
+
+  it('checks options resolved by forRootAsync the same way', async () => {
+    const start = startTestApp({
+      adapter: 'express',
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => ({ secret: DELIVERY_SECRET, handlerTimeoutMs: 20_000 }) }),
+      ],
+    });
+    await expect(start).rejects.toThrow(/handlerTimeoutMs must be below 15000/);
+  });
+});
+
+afterAll(() => Logger.flush());

@@ -1,0 +1,153 @@
+import { Logger } from '@nestjs/common';
+import { ComplyCubeIdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
+import { hexId } from './utils/events';
+import { describeWithRedis, RedisServer } from './utils/redis-server';
+import { sleep } from './utils/wait';
+
+const HOUR = 60 * 60 * 1000;
+
+// The Redis store reports connection loss through Nest's Logger; these tests stop Redis on purpose.
+beforeAll(() => Logger.overrideLogger(false));
+
+/** What every ComplyCubeIdempotencyStore promises, whatever keeps the records. */
+function storeContract(open: () => Promise<ComplyCubeIdempotencyStore>): void {
+  let store: ComplyCubeIdempotencyStore;
+  beforeAll(async () => {
+    store = await open();
+  });
+
+  it('claims a new event once: the second claimer finds it in flight', async () => {
+    const id = hexId();
+    expect(await store.claim(id, 'a', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: [] });
+    expect(await store.claim(id, 'b', HOUR)).toEqual({ status: 'in-flight' });
+    expect(await store.claim(id, 'a', HOUR)).toEqual({ status: 'in-flight' });
+  });
+
+  it('hands the next claimer the handlers already done after a release', async () => {
+    const id = hexId();
+    await store.claim(id, 'a', HOUR);
+    await store.markHandlerDone(id, 'Mailer.send', HOUR);
+    await store.markHandlerDone(id, 'Mailer.send', HOUR);
+    await store.release(id, 'a');
+    const claim = await store.claim(id, 'b', HOUR);
+    expect(claim).toEqual({ status: 'claimed', doneHandlerKeys: ['Mailer.send'] });
+  });
+
+  it('reports a completed event as completed, to every later claimer', async () => {
+    const id = hexId();
+    await store.claim(id, 'a', HOUR);
+    await store.markHandlerDone(id, 'Mailer.send', HOUR);
+    await store.complete(id, 'a', HOUR);
+    expect(await store.claim(id, 'b', HOUR)).toEqual({ status: 'completed' });
+    expect(await store.claim(id, 'c', HOUR)).toEqual({ status: 'completed' });
+  });
+
+  it('lets only the owner renew or release a claim', async () => {
+    const id = hexId();
+    await store.claim(id, 'a', HOUR);
+    expect(await store.renewClaim(id, 'b', HOUR)).toBe(false);
+    await store.release(id, 'b');
+    expect(await store.claim(id, 'b', HOUR)).toEqual({ status: 'in-flight' });
+    expect(await store.renewClaim(id, 'a', HOUR)).toBe(true);
+    await store.release(id, 'a');
+    expect(await store.renewClaim(id, 'a', HOUR)).toBe(false);
+    expect((await store.claim(id, 'b', HOUR)).status).toBe('claimed');
+  });
+
+  it('lets a claim expire after its TTL unless renewed, keeping what was done', async () => {
+    const id = hexId();
+    await store.claim(id, 'crashed', 150);
+    await store.markHandlerDone(id, 'Ledger.write', HOUR);
+    await sleep(250);
+    expect(await store.claim(id, 'next', 150)).toEqual({ status: 'claimed', doneHandlerKeys: ['Ledger.write'] });
+    await sleep(100);
+    expect(await store.renewClaim(id, 'next', 150)).toBe(true);
+    await sleep(100);
+    expect(await store.claim(id, 'other', 150)).toEqual({ status: 'in-flight' });
+  });
+
+  it('forgets a completed event after the record TTL', async () => {
+    const id = hexId();
+    await store.claim(id, 'a', 100);
+    await store.complete(id, 'a', 150);
+    expect((await store.claim(id, 'b', 100)).status).toBe('completed');
+    await sleep(250);
+    expect((await store.claim(id, 'b', 100)).status).toBe('claimed');
+  });
+
+  it('gives exactly one of many concurrent claimers the event', async () => {
+    const id = hexId();
+    const claims = await Promise.all(Array.from({ length: 50 }, (_, index) => store.claim(id, `owner-${index}`, HOUR)));
+    expect(claims.filter((claim) => claim.status === 'claimed')).toHaveLength(1);
+    expect(claims.filter((claim) => claim.status === 'in-flight')).toHaveLength(49);
+  });
+}
+
+describe('MemoryIdempotencyStore', () => {
+  storeContract(async () => new MemoryIdempotencyStore());
+
+  it('is bounded in entries: the least recently used event is forgotten', async () => {
+    const store = new MemoryIdempotencyStore({ maxEntries: 3 });
+    const ids = [hexId(), hexId(), hexId(), hexId()];
+    for (const id of ids) {
+      await store.claim(id, 'a', HOUR);
+      await store.complete(id, 'a', HOUR);
+    }
+    expect(store.size).toBe(3);
+    expect((await store.claim(ids[0], 'b', HOUR)).status).toBe('claimed');
+    expect((await store.claim(ids[3], 'b', HOUR)).status).toBe('completed');
+  });
+
+  it('rejects a maxEntries that is not a positive integer', () => {
+    expect(() => new MemoryIdempotencyStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
+    expect(() => new MemoryIdempotencyStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
+  });
+});
+
+describeWithRedis('RedisIdempotencyStore on a real redis-server', () => {
+  let redis: RedisServer;
+  const stores: RedisIdempotencyStore[] = [];
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await redis.stop();
+  });
+
+  storeContract(async () => {
+    const store = new RedisIdempotencyStore({ url: redis.url, keyPrefix: `contract-${hexId()}` });
+    stores.push(store);
+    await store.open();
+    return store;
+  });
+
+  it('fails an operation within operationTimeoutMs while Redis is down, and works again once it is back', async () => {
+    const flaky = await RedisServer.start();
+    const store = new RedisIdempotencyStore({ url: flaky.url, operationTimeoutMs: 300 });
+    try {
+      await store.open();
+      expect((await store.claim(hexId(), 'a', HOUR)).status).toBe('claimed');
+      await flaky.stop();
+      await expect(store.claim(hexId(), 'a', HOUR)).rejects.toThrow();
+      await flaky.start();
+      const id = hexId();
+      let claim;
+      for (let attempt = 0; attempt < 100 && !claim; attempt += 1) {
+        claim = await store.claim(id, 'a', HOUR).catch(() => sleep(50).then(() => undefined));
+      }
+      expect(claim).toEqual({ status: 'claimed', doneHandlerKeys: [] });
+    } finally {
+      await store.close();
+      await flaky.stop();
+    }
+  });
+
+  it('refuses options that cannot work', () => {
+    expect(() => new RedisIdempotencyStore({})).toThrow(/pass \{ client \}/);
+    expect(() => new RedisIdempotencyStore({ url: ' ' })).toThrow(/url must be a non-empty string/);
+    expect(() => new RedisIdempotencyStore({ url: redis.url, client: { eval: async () => null } })).toThrow(/either client or url/);
+    expect(() => new RedisIdempotencyStore({ client: {} as never })).toThrow(/no eval method/);
+    expect(() => new RedisIdempotencyStore({ url: redis.url, operationTimeoutMs: 0 })).toThrow(/operationTimeoutMs/);
+  });
+});

@@ -1,0 +1,106 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { AddressInfo, createServer, Socket } from 'node:net';
+
+/** Whether this machine can run the Redis suites; without redis-server they skip, except on CI. */
+export function redisServerAvailability(): { available: true } | { available: false; reason: string } {
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    return { available: false, reason: 'redis-server is not installed (apt-get install -y redis-server)' };
+  }
+  return { available: true };
+}
+
+/**
+ * `describe` for suites that need redis-server: a printed skip when it is missing, and a failure
+ * instead of a skip when CI=true, so CI can never pass without running them.
+ */
+export function describeWithRedis(name: string, suite: () => void): void {
+  const availability = redisServerAvailability();
+  if (availability.available) {
+    describe(name, suite);
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('needs redis-server on CI', () => {
+        throw new Error(`CI=true but ${availability.reason}.`);
+      });
+    });
+    return;
+  }
+  console.warn(`Skipping "${name}": ${availability.reason}.`);
+  describe.skip(name, suite);
+}
+
+/** A private redis-server on a free loopback port, with no persistence. */
+export class RedisServer {
+  private process?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freeLoopbackPort());
+    await server.start();
+    return server;
+  }
+
+  /** Starts (again) on the same port. */
+  async start(): Promise<void> {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.process = child;
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const deadline = Date.now() + 10_000;
+    while (!(await answersPing(this.port))) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${output}`);
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (result: boolean): void => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
