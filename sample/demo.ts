@@ -7,6 +7,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createHmac, randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
+import { ComplyCubeWebhookMetrics } from 'nestjs-complycube-webhooks';
 import { AppModule } from './app.module';
 
 const HANDLER_CONTEXTS = new Set(['ChecksService', 'ClientsService', 'AuditService']);
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     { title: 'client.created', body: JSON.stringify(event('client.created', 'client', { type: 'person' })) },
     { title: 'check.pending', body: JSON.stringify(event('check.pending', 'check', { status: 'pending' })) },
     { title: 'check.completed.rejected', body: JSON.stringify(rejected) },
+    { title: 'check.completed.rejected again (ComplyCube retrying the same event id)', body: JSON.stringify(rejected) },
     {
       title: 'check.completed.rejected, signed with the wrong secret (forged)',
       body: JSON.stringify(rejected),
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     if (response.status >= 500) unexpected += 1;
   }
 
+  console.log('Counters:', JSON.stringify(app.get(ComplyCubeWebhookMetrics).snapshot()));
   await app.close();
   if (unexpected > 0) {
     console.error(`${unexpected} request(s) got a server error`);
