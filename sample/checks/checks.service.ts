@@ -11,7 +11,7 @@ export class ChecksService {
   }
 
   @OnComplyCubeEvent(['check.completed.clear', 'check.completed.match_confirmed'])
-  async onCheckConcluded(event: ComplyCubeEvent): Promise<void> {
-    this.logger.log(`check ${event.payload.id} concluded with outcome ${String(event.payload.outcome)}`);
+  async onCheckConcluded(event: ComplyCubeEvent<'check.completed.clear' | 'check.completed.match_confirmed'>): Promise<void> {
+    this.logger.log(`check ${event.payload.id} concluded with outcome ${event.payload.outcome}`);
   }
 }
