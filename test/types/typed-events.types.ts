@@ -15,6 +15,7 @@ import {
   ComplyCubeEventTypesMatching,
   OnComplyCubeEvent,
 } from 'nestjs-complycube-webhooks';
+import { createComplyCubeEvent } from 'nestjs-complycube-webhooks/testing';
 
 type Equal<A, B> = (<V>() => V extends A ? 1 : 2) extends <V>() => V extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -84,6 +85,10 @@ export function wrongPayloadFields(event: ComplyCubeEvent<'check.completed.clear
 export function checkFailedHasNoOutcome(event: ComplyCubeEvent<'check.failed'>): void {
   // @ts-expect-error a failed check has no outcome
   void event.payload.outcome;
+}
+
+export function createdEventsAreTyped(): 'clear' {
+  return createComplyCubeEvent('check.completed.clear').payload.outcome;
 }
 
 @Injectable()
