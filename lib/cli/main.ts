@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { CliCommand, CliIo, CliUsageError } from './cli-command';
+import { replayCommand } from './commands/replay.command';
+import { signCommand } from './commands/sign.command';
+import { triggerCommand } from './commands/trigger.command';
 
 /** Every command of the `complycube-webhooks` CLI. */
-export const CLI_COMMANDS: readonly CliCommand[] = [];
+export const CLI_COMMANDS: readonly CliCommand[] = [triggerCommand, signCommand, replayCommand];
 
 const PROGRAM = 'complycube-webhooks';
 

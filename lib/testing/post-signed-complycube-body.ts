@@ -69,7 +69,7 @@ const NETWORK_CAUSES: Record<string, string> = {
 // Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test VM context).
 function describeFetchFailure(error: unknown, timeoutMs: number | undefined): string {
   const failure = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; cause?: unknown };
-  if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return `no answer within ${timeoutMs ?? '?'} ms`;
+  if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return `no answer within ${timeoutMs === undefined ? 'the time limit' : `${timeoutMs / 1000} s`}`;
   const cause = (typeof failure.cause === 'object' && failure.cause !== null ? failure.cause : {}) as { code?: unknown; message?: unknown };
   if (typeof cause.code === 'string') return NETWORK_CAUSES[cause.code] ?? cause.code;
   if (typeof cause.message === 'string') return cause.message;
