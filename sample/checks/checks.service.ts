@@ -1,12 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ComplyCubeEvent, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
+import { ReviewQueue } from './review-queue.service';
 
 @Injectable()
 export class ChecksService {
   private readonly logger = new Logger(ChecksService.name);
 
+  constructor(private readonly reviewQueue: ReviewQueue) {}
+
   @OnComplyCubeEvent('check.completed.rejected')
   async onCheckRejected(event: ComplyCubeEvent<'check.completed.rejected'>): Promise<void> {
+    await this.reviewQueue.add(event.payload.id);
     this.logger.log(`check ${event.payload.id} rejected: flag the client for manual review`);
   }
 
