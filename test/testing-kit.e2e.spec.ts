@@ -9,7 +9,9 @@ import {
   sendComplyCubeEvent,
   signComplyCubePayload,
 } from 'nestjs-complycube-webhooks/testing';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
 import { ADAPTERS, startTestApp, TestApp } from './utils/app';
 import { hmacHex } from './utils/http';
@@ -17,6 +19,17 @@ import { hmacHex } from './utils/http';
 const SECRET = 'whsec_testing_kit_secret';
 const HEX_ID = /^[0-9a-f]{24}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('nestjs-complycube-webhooks/testing', () => {
+  it('imports no test framework: only node built-ins, @nestjs/common, @nestjs/core and the package itself', () => {
+    const dir = resolve(__dirname, '..', 'lib', 'testing');
+    const imports = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]),
+    );
+    expect(imports.length).toBeGreaterThan(5);
+    for (const specifier of imports) expect(specifier).toMatch(/^(?:\.{1,2}\/|node:|@nestjs\/common$|@nestjs\/core$)/);
+  });
+});
 
 describe('signComplyCubePayload', () => {
   it('is the HMAC-SHA256 hex of the exact bytes, which the verifier accepts', () => {
