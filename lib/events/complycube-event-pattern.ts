@@ -45,7 +45,34 @@ export type ComplyCubeEventTypesMatching<P extends string> = [ComplyCubeEventPat
     ? ComplyCubeEventType
     : P extends ComplyCubeEventType
       ? P
-      : { [T in ComplyCubeEventType]: SegmentsMatch<Segments<T>, Segments<P>> extends true ? T : never }[ComplyCubeEventType];
+      : P extends `${infer Prefix}.**`
+        ? Prefix extends `${string}*${string}`
+          ? MatchBySegments<P>
+          : Extract<ComplyCubeEventType, Prefix | `${Prefix}.${string}`>
+        : P extends `${infer Prefix}.*`
+          ? Prefix extends `${string}*${string}`
+            ? MatchBySegments<P>
+            : OneSegmentBelow<ComplyCubeEventType, Prefix>
+          : MatchBySegments<P>;
+
+// The common shapes ('check.**', 'client.*') are matched with template literals, which costs a
+// fraction of matching segment by segment.
+type OneSegmentBelow<T extends string, Prefix extends string> = T extends `${Prefix}.${infer Last}`
+  ? Last extends `${string}.${string}`
+    ? never
+    : T
+  : never;
+
+type MatchBySegments<P extends string> = {
+  [T in CandidateTypes<P>]: SegmentsMatch<Segments<T>, Segments<P>> extends true ? T : never;
+}[CandidateTypes<P>];
+
+/** The types worth matching segment by segment: those with the pattern's first segment, when it is not a wildcard. */
+type CandidateTypes<P extends string> = P extends `${infer Head}.${string}`
+  ? Head extends '*' | '**'
+    ? ComplyCubeEventType
+    : Extract<ComplyCubeEventType, `${Head}.${string}`>
+  : ComplyCubeEventType;
 
 const SEGMENT = /^(?:[A-Za-z0-9_-]+|\*|\*\*)$/;
 const EVENT_TYPE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;

@@ -60,6 +60,16 @@ export type PatternsRouteTheRightTypes = [
       'document.updated' | 'document.updated.image_uploaded' | 'document.updated.image_deleted'
     >
   >,
+  Assert<Equal<ComplyCubeEventTypesMatching<'check.completed.*'>, 'check.completed.clear' | 'check.completed.attention' | 'check.completed.rejected' | 'check.completed.match_confirmed'>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'*.completed.*'>, ComplyCubeEventTypesMatching<'check.completed.*'>>>,
+  // '**' is zero or more segments, as the event emitter matches it.
+  Assert<Equal<ComplyCubeEventTypesMatching<'check.completed.**'>, 'check.completed' | ComplyCubeEventTypesMatching<'check.completed.*'>>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'check.**'>, Extract<ComplyCubeEventType, `check.${string}`>>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'*.**'>, ComplyCubeEventType>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'*.session.*'>, Extract<ComplyCubeEventType, `workflow.${string}`>>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'**.deleted'>, ComplyCubeEventTypesMatching<'*.deleted'>>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'check.*.attention'>, 'check.completed.attention' | 'check.monitoring.attention'>>,
+  Assert<Equal<ComplyCubeEventTypesMatching<'check.completed.clear' | 'client.*'>, 'check.completed.clear' | ComplyCubeEventTypesMatching<'client.*'>>>,
   Assert<Equal<ComplyCubeEventTypesMatching<'*'>, ComplyCubeEventType>>,
   Assert<Equal<ComplyCubeEventTypesMatching<ComplyCubeEventPattern>, ComplyCubeEventType>>,
 ];
