@@ -160,7 +160,8 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         requests.push({ body: Buffer.concat(chunks), headers: request.headers });
-        response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted');
+        if (request.url === '/moved') response.writeHead(301, { location: '/hook' }).end();
+        else response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted');
       });
     });
     await new Promise<void>((resolve) => wire.listen(0, '127.0.0.1', resolve));
@@ -183,6 +184,13 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
     expect(requests[0].body.equals(body)).toBe(true);
     expect(requests[0].headers['complycube-signature']).toBe(hmacHex(body, SECRET));
     expect(requests[0].headers['content-type']).toBe('application/json');
+  });
+
+  it('reports a redirect as the answer (exit 1) instead of following it', async () => {
+    const run = await runCliProcess(['trigger', 'check.failed', '--url', url.replace('/hook', '/moved')], { env: ENV });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/event [0-9a-f]{24}: 301\n1 sent: 0 answered 2xx, 1 did not\n$/);
+    expect(requests).toHaveLength(1);
   });
 
   it('trigger signs exactly the bytes it sends', async () => {

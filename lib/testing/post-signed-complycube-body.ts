@@ -40,6 +40,8 @@ export async function postSignedComplyCubeBody(
       method: 'POST',
       headers: { 'content-type': 'application/json', ...options.headers, [COMPLYCUBE_SIGNATURE_HEADER]: signature },
       body: typeof body === 'string' ? body : new Uint8Array(body),
+      // A redirect is an answer like any other: following it would turn the POST into a GET.
+      redirect: 'manual',
       signal: options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
