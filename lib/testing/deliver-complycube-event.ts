@@ -8,6 +8,7 @@ import { ComplyCubeWebhookReceipt, ComplyCubeWebhookReceiver } from '../webhook/
  * endpoint uses: the same handlers run, with the same rules, and the receipt carries the status
  * and body the endpoint would answer. `target` is an app or a testing module (it is initialised
  * if it was not, so that handlers are subscribed). The event travels as JSON, as over HTTP.
+ * With several ComplyCubeWebhookModule registrations, the first one's receiver is used.
  */
 export async function deliverComplyCubeEvent(
   target: INestApplicationContext,
