@@ -8,7 +8,11 @@ export {
   DEFAULT_COMPLYCUBE_WEBHOOK_PATH,
 } from './constants';
 export { OnComplyCubeEvent } from './decorators/on-complycube-event.decorator';
-export type { OnComplyCubeEventOptions } from './decorators/on-complycube-event.decorator';
+export type {
+  ComplyCubeEventForPattern,
+  ComplyCubeEventHandlerDecorator,
+  OnComplyCubeEventOptions,
+} from './decorators/on-complycube-event.decorator';
 export { ComplyCubeEventDispatcher } from './dispatch/complycube-event.dispatcher';
 export type { ComplyCubeDispatchOptions, ComplyCubeDispatchResult, ComplyCubeHandlerFailure } from './dispatch/complycube-delivery';
 export { ComplyCubeHandlersExplorer } from './dispatch/complycube-handlers.explorer';
@@ -16,8 +20,30 @@ export type { ComplyCubeHandlerRegistration } from './dispatch/complycube-handle
 export { COMPLYCUBE_EVENT_TYPES } from './events/complycube-event-types';
 export type { ComplyCubeEventType } from './events/complycube-event-types';
 export { matchesComplyCubeEventPattern } from './events/complycube-event-pattern';
-export type { ComplyCubeEventPattern } from './events/complycube-event-pattern';
-export type { ComplyCubeEvent } from './interfaces/complycube-event.interface';
+export type { ComplyCubeEventPattern, ComplyCubeEventTypesMatching } from './events/complycube-event-pattern';
+export type {
+  ComplyCubeAddress,
+  ComplyCubeCheck,
+  ComplyCubeCheckOutcome,
+  ComplyCubeCheckStatus,
+  ComplyCubeCheckType,
+  ComplyCubeClient,
+  ComplyCubeCompanyDetails,
+  ComplyCubeCompletedCheckPayload,
+  ComplyCubeDeletePayload,
+  ComplyCubeDocument,
+  ComplyCubeDocumentImage,
+  ComplyCubeEventMap,
+  ComplyCubeEventPayload,
+  ComplyCubeFailedCheckPayload,
+  ComplyCubeLivePhoto,
+  ComplyCubePersonDetails,
+  ComplyCubeResourceType,
+  ComplyCubeUpdatePayload,
+  ComplyCubeWorkflowSessionPayload,
+  ComplyCubeWorkflowSessionStatus,
+} from './events/complycube-event-payloads';
+export type { ComplyCubeAnyEvent, ComplyCubeEvent, ComplyCubeTypedEvent } from './interfaces/complycube-event.interface';
 export type { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } from './interfaces/complycube-webhook-options.interface';
 export { ComplyCubeSignatureGuard } from './verification/complycube-signature.guard';
 export { COMPLYCUBE_WEBHOOK_SECRETS } from './verification/complycube-webhook-secrets.provider';

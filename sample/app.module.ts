@@ -4,6 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
 import { AuditService } from './audit/audit.service';
 import { ChecksService } from './checks/checks.service';
+import { ReviewQueue } from './checks/review-queue.service';
 import { ClientsService } from './clients/clients.service';
 
 @Module({
@@ -19,6 +20,6 @@ import { ClientsService } from './clients/clients.service';
       }),
     }),
   ],
-  providers: [ChecksService, ClientsService, AuditService],
+  providers: [ChecksService, ReviewQueue, ClientsService, AuditService],
 })
 export class AppModule {}

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { CliCommand, CliIo, CliUsageError } from './cli-command';
 import { doctorCommand } from './commands/doctor.command';
+import { replayCommand } from './commands/replay.command';
+import { signCommand } from './commands/sign.command';
+import { triggerCommand } from './commands/trigger.command';
 import { webhooksCommand } from './commands/webhooks.command';
 
 /** Every command of the `complycube-webhooks` CLI. */
-export const CLI_COMMANDS: readonly CliCommand[] = [webhooksCommand, doctorCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [triggerCommand, signCommand, replayCommand, webhooksCommand, doctorCommand];
 
 const PROGRAM = 'complycube-webhooks';
 

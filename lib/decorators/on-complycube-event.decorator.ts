@@ -1,5 +1,11 @@
 import { COMPLYCUBE_EVENT_HANDLER_METADATA } from '../constants';
-import { ComplyCubeEventPattern, isValidComplyCubeEventPattern } from '../events/complycube-event-pattern';
+import {
+  ComplyCubeEventPattern,
+  ComplyCubeEventTypesMatching,
+  isValidComplyCubeEventPattern,
+} from '../events/complycube-event-pattern';
+import { ComplyCubeEventType } from '../events/complycube-event-types';
+import { ComplyCubeTypedEvent } from '../interfaces/complycube-event.interface';
 
 export interface OnComplyCubeEventOptions {
   /**
@@ -15,15 +21,35 @@ export interface ComplyCubeEventHandlerMetadata {
 }
 
 /**
+ * A method decorator that only fits methods whose first parameter accepts event `E`: a handler
+ * typed for another event type does not compile. (`descriptor` is optional in the type only so
+ * that the decorator also fits `applyDecorators()`; on anything but a method it throws.)
+ */
+export type ComplyCubeEventHandlerDecorator<E> = <M extends (event: E, ...rest: any[]) => unknown>(
+  target: object,
+  propertyKey: string | symbol,
+  descriptor?: TypedPropertyDescriptor<M>,
+) => void;
+
+/** The events a pattern (or a union of patterns) delivers among the documented types. */
+export type ComplyCubeEventForPattern<P extends ComplyCubeEventPattern> = TypedEvents<ComplyCubeEventTypesMatching<P>>;
+
+// Unconstrained on purpose: checking a deferred type against a constraint costs compile time.
+type TypedEvents<T> = T extends ComplyCubeEventType ? ComplyCubeTypedEvent<T> : never;
+
+/**
  * Routes verified ComplyCube events whose type matches `pattern` to the decorated method, which
  * receives the whole event. `*` matches one segment, `**` any number, a bare `'*'` every event.
  * Several decorators on one method add up; the method still runs once per event.
+ *
+ * The method's parameter must accept what the pattern delivers: `ComplyCubeEvent<'check.failed'>`
+ * for `'check.failed'`, or `ComplyCubeEvent` (any event) for every pattern.
  */
-export function OnComplyCubeEvent(
-  pattern: ComplyCubeEventPattern | readonly ComplyCubeEventPattern[],
+export function OnComplyCubeEvent<P extends ComplyCubeEventPattern>(
+  pattern: P | readonly P[],
   options: OnComplyCubeEventOptions = {},
-): MethodDecorator {
-  const patterns: string[] = Array.isArray(pattern) ? [...pattern] : [pattern as string];
+): ComplyCubeEventHandlerDecorator<ComplyCubeEventForPattern<P>> {
+  const patterns: string[] = typeof pattern === 'string' ? [pattern] : [...(pattern as readonly string[])];
   if (patterns.length === 0) {
     throw new TypeError('@OnComplyCubeEvent() needs at least one event type or pattern.');
   }
@@ -39,10 +65,12 @@ export function OnComplyCubeEvent(
     throw new TypeError('@OnComplyCubeEvent(): options.key must be a non-empty string.');
   }
   const entry: ComplyCubeEventHandlerMetadata = { patterns, key: options.key };
-  return (_target, _propertyKey, descriptor: PropertyDescriptor) => {
-    const previous: ComplyCubeEventHandlerMetadata[] =
-      Reflect.getMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, descriptor.value) ?? [];
-    Reflect.defineMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, [...previous, entry], descriptor.value);
-    return descriptor;
+  return (_target, propertyKey, descriptor) => {
+    const method: unknown = descriptor?.value;
+    if (typeof method !== 'function') {
+      throw new TypeError(`@OnComplyCubeEvent(): ${String(propertyKey)} is not a method.`);
+    }
+    const previous: ComplyCubeEventHandlerMetadata[] = Reflect.getMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, method) ?? [];
+    Reflect.defineMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, [...previous, entry], method);
   };
 }

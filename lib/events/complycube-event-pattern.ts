@@ -16,6 +16,64 @@ type SegmentPatterns<S extends string> = S extends `${infer Head}.${infer Rest}`
  */
 export type ComplyCubeEventPattern = SegmentPatterns<ComplyCubeEventType> | '*' | '**';
 
+type Segments<S extends string> = S extends `${infer Head}.${infer Rest}` ? [Head, ...Segments<Rest>] : [S];
+
+/** Whether a type's segments match a pattern's, as the event emitter matches them (`**` is zero or more). */
+type SegmentsMatch<T extends string[], P extends string[]> = P extends [infer Head, ...infer Rest extends string[]]
+  ? Head extends '**'
+    ? SegmentsMatch<T, Rest> extends true
+      ? true
+      : T extends [string, ...infer TypeRest extends string[]]
+        ? SegmentsMatch<TypeRest, P>
+        : false
+    : T extends [infer TypeHead, ...infer TypeRest extends string[]]
+      ? Head extends '*' | TypeHead
+        ? SegmentsMatch<TypeRest, Rest>
+        : false
+      : false
+  : T extends []
+    ? true
+    : false;
+
+/**
+ * The documented event types a pattern (or a union of patterns) routes, e.g. the three client
+ * types for `'client.*'`. A pattern cast from a type this release does not know matches none.
+ */
+export type ComplyCubeEventTypesMatching<P extends string> = [ComplyCubeEventPattern] extends [P]
+  ? ComplyCubeEventType
+  : P extends '*' | '**'
+    ? ComplyCubeEventType
+    : P extends ComplyCubeEventType
+      ? P
+      : P extends `${infer Prefix}.**`
+        ? Prefix extends `${string}*${string}`
+          ? MatchBySegments<P>
+          : Extract<ComplyCubeEventType, Prefix | `${Prefix}.${string}`>
+        : P extends `${infer Prefix}.*`
+          ? Prefix extends `${string}*${string}`
+            ? MatchBySegments<P>
+            : OneSegmentBelow<ComplyCubeEventType, Prefix>
+          : MatchBySegments<P>;
+
+// The common shapes ('check.**', 'client.*') are matched with template literals, which costs a
+// fraction of matching segment by segment.
+type OneSegmentBelow<T extends string, Prefix extends string> = T extends `${Prefix}.${infer Last}`
+  ? Last extends `${string}.${string}`
+    ? never
+    : T
+  : never;
+
+type MatchBySegments<P extends string> = {
+  [T in CandidateTypes<P>]: SegmentsMatch<Segments<T>, Segments<P>> extends true ? T : never;
+}[CandidateTypes<P>];
+
+/** The types worth matching segment by segment: those with the pattern's first segment, when it is not a wildcard. */
+type CandidateTypes<P extends string> = P extends `${infer Head}.${string}`
+  ? Head extends '*' | '**'
+    ? ComplyCubeEventType
+    : Extract<ComplyCubeEventType, `${Head}.${string}`>
+  : ComplyCubeEventType;
+
 const SEGMENT = /^(?:[A-Za-z0-9_-]+|\*|\*\*)$/;
 const EVENT_TYPE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 

@@ -1,7 +1,11 @@
+import { ComplyCubeEventMap } from '../events/complycube-event-payloads';
 import { ComplyCubeEventType } from '../events/complycube-event-types';
 
-/** The Event object ComplyCube posts, as its reference documents it. */
-export interface ComplyCubeEvent<T extends string = ComplyCubeEventType> {
+/**
+ * Any event ComplyCube posts, including types added after this release: what a wildcard
+ * handler may receive.
+ */
+export interface ComplyCubeAnyEvent<T extends string = ComplyCubeEventType | (string & {})> {
   /** Unique per event; every redelivery of the event carries the same id. */
   id: string;
   type: T;
@@ -10,3 +14,26 @@ export interface ComplyCubeEvent<T extends string = ComplyCubeEventType> {
   payload: Record<string, unknown>;
   createdAt: string;
 }
+
+/** A documented event type, with `resourceType` and `payload` narrowed as ComplyCube's reference describes them. */
+export interface ComplyCubeTypedEvent<T extends ComplyCubeEventType> {
+  /** Unique per event; every redelivery of the event carries the same id. */
+  id: string;
+  type: T;
+  resourceType: ComplyCubeEventMap[T]['resourceType'];
+  payload: ComplyCubeEventMap[T]['payload'];
+  createdAt: string;
+}
+
+/**
+ * The Event object ComplyCube posts.
+ * - `ComplyCubeEvent`: any event (what a wildcard handler receives);
+ * - `ComplyCubeEvent<'check.completed.rejected'>`: that type, its payload narrowed;
+ * - `ComplyCubeEvent<'client.created' | 'client.deleted'>`: a union to narrow with `event.type`;
+ * - `ComplyCubeEvent<'person.verified'>`: a type this release does not know, with a loose payload.
+ */
+export type ComplyCubeEvent<T extends string = string> = string extends T
+  ? ComplyCubeAnyEvent
+  : T extends ComplyCubeEventType
+    ? ComplyCubeTypedEvent<T>
+    : ComplyCubeAnyEvent<T>;

@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import {
+  ComplyCubeEndpointUnreachableError,
+  ComplyCubeWebhookResponse,
+  postSignedComplyCubeBody,
+} from '../testing/post-signed-complycube-body';
+import { CliIo, CliUsageError } from './cli-command';
+
+/** Where `trigger` and `replay` post when no `--url` is given: the sample app's endpoint. */
+export const DEFAULT_WEBHOOK_URL = 'http://localhost:3000/webhooks/complycube';
+
+export const SECRET_ENV_VARIABLE = 'COMPLYCUBE_WEBHOOK_SECRET';
+
+/** ComplyCube gives an endpoint 15 s to answer; so does the CLI. */
+export const ENDPOINT_TIMEOUT_MS = 15_000;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `util.parseArgs` in strict mode, its errors turned into one usage line. */
+export function parseCommandArgs<O extends Options>(
+  argv: string[],
+  options: O,
+  allowPositionals: boolean,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      // Keep the first sentence: the rest is advice about `--` that rarely applies.
+      const message = String((error as Error).message).split(/\.\s|\n/)[0];
+      throw new CliUsageError(message.charAt(0).toLowerCase() + message.slice(1));
+    }
+    throw error;
+  }
+}
+
+/** The secret from `--secret`, else from the environment. */
+export function resolveSecret(flag: string | undefined, io: CliIo): string {
+  const secret = flag ?? io.env[SECRET_ENV_VARIABLE];
+  if (secret === undefined || secret.trim() === '') {
+    throw new CliUsageError(`no webhook secret: set ${SECRET_ENV_VARIABLE} or pass --secret.`);
+  }
+  return secret;
+}
+
+/** An http(s) URL, or a usage error that says what is wrong with it. */
+export function parseEndpointUrl(value: string | undefined): URL {
+  const text = value ?? DEFAULT_WEBHOOK_URL;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliUsageError(`bad URL '${text}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliUsageError(`bad URL '${displayUrl(url)}': only http:// and https:// are supported`);
+  }
+  return url;
+}
+
+/** The URL without any user:password part, for output. */
+export function displayUrl(url: URL): string {
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
+}
+
+/**
+ * Runs a command whose output and errors never carry a secret: the `--secret` value(s) and the
+ * environment's secret are replaced by `***` wherever they would appear (even echoed back in a
+ * usage error or in a response).
+ */
+export async function withSecretsRedacted(argv: string[], io: CliIo, run: (io: CliIo) => Promise<number>): Promise<number> {
+  const secrets = secretsIn(argv, io);
+  const redact = (text: string): string => secrets.reduce((result, secret) => result.split(secret).join('***'), text);
+  const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(redact(text)), stderr: (text) => io.stderr(redact(text)) };
+  try {
+    return await run(safeIo);
+  } catch (error) {
+    if (error instanceof CliUsageError) throw new CliUsageError(redact(error.message), error.exitCode);
+    throw new Error(redact(error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function secretsIn(argv: string[], io: CliIo): string[] {
+  const found = [io.env[SECRET_ENV_VARIABLE]];
+  argv.forEach((arg, index) => {
+    if (arg === '--secret') found.push(argv[index + 1]);
+    else if (arg.startsWith('--secret=')) found.push(arg.slice('--secret='.length));
+  });
+  // Longest first, so that a secret containing another is replaced whole.
+  return [...new Set(found.filter((secret): secret is string => typeof secret === 'string' && secret.trim() !== ''))].sort(
+    (a, b) => b.length - a.length,
+  );
+}
+
+/** The exact bytes of `file`, or of standard input for none or `-`. */
+export async function readBody(file: string | undefined, io: CliIo): Promise<Buffer> {
+  if (file === undefined || file === '-') return io.readStdin();
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    throw new CliUsageError(`cannot read '${file}': ${reason}`);
+  }
+}
+
+/** Posts `body` signed; an unreachable endpoint becomes one line and exit code 1. */
+export async function postToEndpoint(url: URL, body: string | Buffer, secret: string): Promise<ComplyCubeWebhookResponse> {
+  try {
+    return await postSignedComplyCubeBody(url.href, body, { secret, timeoutMs: ENDPOINT_TIMEOUT_MS });
+  } catch (error) {
+    if (error instanceof ComplyCubeEndpointUnreachableError) {
+      throw new CliUsageError(`cannot reach ${displayUrl(url)}: ${error.reason}`, 1);
+    }
+    throw error;
+  }
+}
+
+/** `200 {"received":true}`: the status and the body, on one line. */
+export function describeResponse(response: ComplyCubeWebhookResponse): string {
+  const text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+  return `${response.status}${text ? ` ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
+}
+
+export function isSuccess(response: ComplyCubeWebhookResponse): boolean {
+  return response.status >= 200 && response.status < 300;
+}

@@ -1,0 +1,143 @@
+import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
+import { isComplyCubeEventType } from '../../testing/complycube-event-fixtures';
+import { createComplyCubeEvent } from '../../testing/create-complycube-event';
+import { CliCommand, CliIo, CliUsageError } from '../cli-command';
+import {
+  DEFAULT_WEBHOOK_URL,
+  describeResponse,
+  displayUrl,
+  isSuccess,
+  parseCommandArgs,
+  parseEndpointUrl,
+  postToEndpoint,
+  resolveSecret,
+  SECRET_ENV_VARIABLE,
+  withSecretsRedacted,
+} from '../cli-options';
+
+const MAX_COUNT = 10_000;
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+const USAGE = `Usage: complycube-webhooks trigger <event-type> [options]
+       complycube-webhooks trigger --list
+
+Sends a realistic ComplyCube event of the given type (from the package's fixtures, with new
+ids and timestamps), signed with the webhook secret, and prints the endpoint's answer.
+
+Options:
+  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL})
+  --secret <secret>    The webhook secret (default: $${SECRET_ENV_VARIABLE}; prefer the
+                       variable, command lines are kept in shell history)
+  --set <path=value>   Change a field before sending, e.g. --set payload.outcome=clear;
+                       repeatable. The value is JSON when it parses (true, 42, null,
+                       {"a":1}, "quoted"), text otherwise
+  --count <n>          Send n events, each with new ids (default 1); with --set id=...
+                       they are redeliveries of one event
+  --list               List the event types
+  -h, --help           Show this help
+
+Exit code: 0 when every answer was 2xx, 1 when one was not or the endpoint could not be
+reached, 2 for a usage error.`;
+
+const OPTIONS = {
+  url: { type: 'string' },
+  secret: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  count: { type: 'string' },
+  list: { type: 'boolean' },
+} as const;
+
+export const triggerCommand: CliCommand = {
+  name: 'trigger',
+  summary: 'Send realistic signed events of a type to an endpoint',
+  usage: USAGE,
+  run: (argv, io) => withSecretsRedacted(argv, io, (safeIo) => trigger(argv, safeIo)),
+};
+
+async function trigger(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+  if (values.list) {
+    io.stdout(`${COMPLYCUBE_EVENT_TYPES.join('\n')}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new CliUsageError(
+      positionals.length === 0 ? "which event type? e.g. 'trigger check.completed.clear' ('trigger --list' lists them)" : `expected one event type, got ${positionals.length}`,
+    );
+  }
+  const type = positionals[0];
+  if (!isComplyCubeEventType(type)) {
+    throw new CliUsageError(`unknown event type '${type}'; 'complycube-webhooks trigger --list' lists them`);
+  }
+  const count = parseCount(values.count);
+  const assignments = (values.set ?? []).map(parseAssignment);
+  const url = parseEndpointUrl(values.url);
+  const secret = resolveSecret(values.secret, io);
+
+  const build = (): Record<string, unknown> => {
+    const event = createComplyCubeEvent(type) as unknown as Record<string, unknown>;
+    for (const { path, value } of assignments) setPath(event, path, value);
+    return event;
+  };
+  // Built before anything is sent, so that a --set that does not apply stops the command first.
+  let event = build();
+  io.stdout(`Sending ${count} ${type} event${count === 1 ? '' : 's'} to ${displayUrl(url)}\n`);
+  let succeeded = 0;
+  for (let index = 1; index <= count; index += 1) {
+    if (index > 1) event = build();
+    const response = await postToEndpoint(url, JSON.stringify(event), secret);
+    if (isSuccess(response)) succeeded += 1;
+    const progress = count > 1 ? `[${index}/${count}] ` : '';
+    io.stdout(`${progress}event ${String(event.id)}: ${describeResponse(response)}\n`);
+  }
+  const failed = count - succeeded;
+  io.stdout(`${count} sent: ${succeeded} answered 2xx${failed ? `, ${failed} did not` : ''}\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+function parseCount(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(count) || count < 1 || count > MAX_COUNT) {
+    throw new CliUsageError(`--count must be a whole number from 1 to ${MAX_COUNT}, got '${value}'`);
+  }
+  return count;
+}
+
+interface Assignment {
+  path: string[];
+  value: unknown;
+}
+
+function parseAssignment(text: string): Assignment {
+  const equals = text.indexOf('=');
+  const path = equals > 0 ? text.slice(0, equals).split('.') : [];
+  if (path.length === 0 || path.some((segment) => segment === '')) {
+    throw new CliUsageError(`--set needs path=value with a dot-separated path, such as payload.outcome=clear; got '${text}'`);
+  }
+  if (path.some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
+    throw new CliUsageError(`--set cannot write '${path.join('.')}'`);
+  }
+  const raw = text.slice(equals + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // Not JSON: the text itself.
+  }
+  return { path, value };
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  path.slice(0, -1).forEach((segment, index) => {
+    const next = node[segment];
+    if (next === undefined) {
+      node[segment] = {};
+    } else if (typeof next !== 'object' || next === null) {
+      throw new CliUsageError(`--set ${path.join('.')}: '${path.slice(0, index + 1).join('.')}' is not an object`);
+    }
+    node = node[segment] as Record<string, unknown>;
+  });
+  node[path[path.length - 1]] = value;
+}

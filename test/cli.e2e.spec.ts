@@ -1,0 +1,259 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
+import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../sample/app.module';
+import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
+import { RecordingLogger, startTestApp, TestApp } from './utils/app';
+import { CliRun, runCliProcess } from './utils/cli';
+import { hmacHex } from './utils/http';
+
+const SECRET = 'whsec_cli_contract_secret_7f3a';
+const ENV = { COMPLYCUBE_WEBHOOK_SECRET: SECRET };
+
+/** Nothing the CLI prints may carry the secret. */
+function expectNoSecret(run: CliRun, secret = SECRET): void {
+  expect(run.stdout).not.toContain(secret);
+  expect(run.stderr).not.toContain(secret);
+}
+
+/** One line on stderr, no stack trace. */
+function expectOneErrorLine(run: CliRun, message: string | RegExp): void {
+  const lines = run.stderr.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('complycube-webhooks CLI against the sample app', () => {
+  let app: INestApplication;
+  let url: string;
+  const logger = new RecordingLogger();
+
+  beforeAll(async () => {
+    process.env.COMPLYCUBE_WEBHOOK_SECRET = SECRET;
+    app = await NestFactory.create(AppModule, { rawBody: true, logger });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/webhooks/complycube`;
+  });
+  afterAll(async () => {
+    await app.close();
+    delete process.env.COMPLYCUBE_WEBHOOK_SECRET;
+  });
+
+  it('trigger check.completed.rejected reaches the sample handler with the payload it expects', async () => {
+    const checkId = createComplyCubeId();
+    const run = await runCliProcess(['trigger', 'check.completed.rejected', '--url', url, '--set', `payload.id="${checkId}"`], { env: ENV });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const [eventId] = /event ([0-9a-f]{24}): 200 \{"received":true\}/.exec(run.stdout)!.slice(1);
+    expect(run.stdout).toContain('1 sent: 1 answered 2xx');
+    const handled = logger.lines.filter((line) => line.context === 'ChecksService').map((line) => line.message);
+    expect(handled).toContain(`check ${checkId} rejected: flag the client for manual review`);
+    expect(logger.lines.map((line) => line.message)).toContain(`event ${eventId} (check.completed.rejected) recorded`);
+    expectNoSecret(run);
+  });
+});
+
+describe('complycube-webhooks CLI against a test app', () => {
+  let server: TestApp;
+  let journal: HandlerJournal;
+
+  beforeAll(async () => {
+    server = await startTestApp({
+      adapter: 'express',
+      imports: [EventEmitterModule.forRoot({ wildcard: true }), ComplyCubeWebhookModule.forRoot({ secret: SECRET })],
+      providers: [HandlerJournal, ChecksHandlers, WildcardHandlers],
+    });
+    journal = server.app.get(HandlerJournal);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    journal.calls.length = 0;
+    journal.failing.clear();
+  });
+
+  describe('trigger', () => {
+    it('--count sends that many distinct events with a progress line each and a summary; --set applies to each', async () => {
+      const run = await runCliProcess(
+        ['trigger', 'client.created', '--url', server.url(), '--count', '3', '--set', 'payload.email=ada@example.com', '--set', 'payload.personDetails={"firstName":"Ada"}', '--set', 'payload.metadata.tier=2'],
+        { env: ENV },
+      );
+      expect(run.code).toBe(0);
+      const progress = run.stdout.split('\n').filter((line) => /^\[\d\/3\] event [0-9a-f]{24}: 200 /.test(line));
+      expect(progress.map((line) => line.slice(0, 5))).toEqual(['[1/3]', '[2/3]', '[3/3]']);
+      expect(run.stdout).toContain('3 sent: 3 answered 2xx');
+      const events = journal.calls.filter((call) => call.handler === '*').map((call) => call.event);
+      expect(new Set(events.map((event) => event.id)).size).toBe(3);
+      for (const event of events) {
+        expect(event.type).toBe('client.created');
+        expect(event.payload).toMatchObject({ email: 'ada@example.com', personDetails: { firstName: 'Ada' }, metadata: { tier: 2 }, type: 'person' });
+      }
+    });
+
+    it('--set id=... with --count sends redeliveries of one event, which the endpoint answers as duplicates', async () => {
+      const id = createComplyCubeId();
+      const run = await runCliProcess(['trigger', 'check.failed', '--url', server.url(), '--count', '2', '--set', `id="${id}"`], { env: ENV });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('200 {"received":true,"duplicate":true}');
+      expect(journal.calls.filter((call) => call.handler === '*').map((call) => call.id)).toEqual([id]);
+    });
+
+    it('exits 1 when an answer is not 2xx, and says how many were not', async () => {
+      journal.failing.add('onRejected');
+      const run = await runCliProcess(['trigger', 'check.completed.rejected', '--url', server.url(), '--count', '2'], { env: ENV });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('500 {"statusCode":500,"message":"Internal Server Error"}');
+      expect(run.stdout).toContain('2 sent: 0 answered 2xx, 2 did not');
+    });
+
+    it('takes --secret over the environment; a wrong secret gets 401 and exit 1', async () => {
+      const run = await runCliProcess(['trigger', 'check.completed.clear', '--url', server.url(), '--secret', 'not-the-secret'], { env: ENV });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('401');
+      expect(journal.calls).toEqual([]);
+      expectNoSecret(run, 'not-the-secret');
+      const right = await runCliProcess(['trigger', 'check.completed.clear', '--url', server.url(), `--secret=${SECRET}`]);
+      expect(right.code).toBe(0);
+      expectNoSecret(right);
+    });
+
+    it('--list prints the 25 types', async () => {
+      const run = await runCliProcess(['trigger', '--list']);
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual([...COMPLYCUBE_EVENT_TYPES]);
+    });
+  });
+
+  describe('sign', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'complycube-cli-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('prints the signature of the exact bytes of a file, or of stdin', async () => {
+      const body = Buffer.from('{"id": "a",\n "type": "check.failed"}\n\n', 'utf8');
+      const file = join(dir, 'event.json');
+      writeFileSync(file, body);
+      const fromFile = await runCliProcess(['sign', file], { env: ENV });
+      expect(fromFile).toEqual({ code: 0, stdout: `${hmacHex(body, SECRET)}\n`, stderr: '' });
+      const fromStdin = await runCliProcess(['sign', '--secret', 'other-secret'], { env: ENV, input: body });
+      expect(fromStdin).toEqual({ code: 0, stdout: `${hmacHex(body, 'other-secret')}\n`, stderr: '' });
+    });
+  });
+});
+
+describe('complycube-webhooks replay and trigger on the wire', () => {
+  let wire: Server;
+  let url: string;
+  const requests: Array<{ body: Buffer; headers: IncomingMessage['headers'] }> = [];
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'complycube-cli-'));
+    wire = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        requests.push({ body: Buffer.concat(chunks), headers: request.headers });
+        if (request.url === '/moved') response.writeHead(301, { location: '/hook' }).end();
+        else response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted');
+      });
+    });
+    await new Promise<void>((resolve) => wire.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(wire.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => wire.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => (requests.length = 0));
+
+  it('replay sends the file byte for byte, signed over those bytes, as JSON', async () => {
+    const body = Buffer.from('{ "id" : "5ed170fe99c81a0007b9a3d3", "type":"check.completed.clear",\r\n  "note": "caf\u00e9", "payload": {"id": "x"} }\n', 'utf8');
+    const file = join(dir, 'saved.json');
+    writeFileSync(file, body);
+    const run = await runCliProcess(['replay', file, '--url', url], { env: ENV });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Replaying check.completed.clear event 5ed170fe99c81a0007b9a3d3 (${body.length} bytes) to ${url}\n202 accepted\n`);
+    expect(requests).toHaveLength(1);
+    expect(requests[0].body.equals(body)).toBe(true);
+    expect(requests[0].headers['complycube-signature']).toBe(hmacHex(body, SECRET));
+    expect(requests[0].headers['content-type']).toBe('application/json');
+  });
+
+  it('reports a redirect as the answer (exit 1) instead of following it', async () => {
+    const run = await runCliProcess(['trigger', 'check.failed', '--url', url.replace('/hook', '/moved')], { env: ENV });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/event [0-9a-f]{24}: 301\n1 sent: 0 answered 2xx, 1 did not\n$/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('trigger signs exactly the bytes it sends', async () => {
+    const run = await runCliProcess(['trigger', 'address.created', '--url', url], { env: ENV });
+    expect(run.code).toBe(0);
+    const [{ body, headers }] = requests;
+    expect(headers['complycube-signature']).toBe(hmacHex(body, SECRET));
+    expect(JSON.parse(body.toString())).toMatchObject({ type: 'address.created', resourceType: 'address' });
+  });
+});
+
+describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no secret', () => {
+  let refusedUrl: string;
+  beforeAll(async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    refusedUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/webhooks/complycube`;
+    await new Promise((resolve) => probe.close(resolve));
+  });
+
+  it.each<[string, string[], Record<string, string>, number, RegExp]>([
+    ['an unknown flag', ['trigger', 'check.failed', '--bogus'], ENV, 2, /^complycube-webhooks trigger: unknown option '--bogus'$/],
+    ['a flag without its value', ['trigger', 'check.failed', '--url'], ENV, 2, /^complycube-webhooks trigger: option '--url <value>' argument missing$/],
+    ['a bad URL', ['trigger', 'check.failed', '--url', 'localhost:3000/hook'], ENV, 2, /bad URL 'localhost:3000\/hook': only http:\/\/ and https:\/\//],
+    ['an unparsable URL', ['replay', 'x.json', '--url', 'not a url'], ENV, 2, /bad URL 'not a url': give the endpoint's full URL/],
+    ['a missing secret', ['trigger', 'check.failed', '--url', 'http://127.0.0.1:9/'], {}, 2, /no webhook secret: set COMPLYCUBE_WEBHOOK_SECRET or pass --secret/],
+    ['a missing secret for sign', ['sign', 'package.json'], {}, 2, /^complycube-webhooks sign: no webhook secret/],
+    ['an unknown event type', ['trigger', 'check.complted'], ENV, 2, /unknown event type 'check.complted'; 'complycube-webhooks trigger --list' lists them/],
+    ['a bad --count', ['trigger', 'check.failed', '--count', '0'], ENV, 2, /--count must be a whole number from 1 to 10000, got '0'/],
+    ['a bad --set', ['trigger', 'check.failed', '--set', 'payload.status'], ENV, 2, /--set needs path=value/],
+    ['a --set through a value', ['trigger', 'check.failed', '--set', 'payload.status.x=1'], ENV, 2, /'payload.status' is not an object/],
+    ['a missing file', ['replay', 'no-such-file.json'], ENV, 2, /cannot read 'no-such-file.json': no such file/],
+    ['a file that is not JSON', ['replay', 'README.md'], ENV, 2, /'README.md' is not JSON/],
+    ['an unknown command', ['trigger-all'], ENV, 2, /unknown command 'trigger-all'/],
+  ])('%s', async (_name, args, env, code, message) => {
+    const run = await runCliProcess(args, { env });
+    expect(run.code).toBe(code);
+    expect(run.stdout).toBe('');
+    expectOneErrorLine(run, message);
+    expectNoSecret(run);
+  });
+
+  it('a refused connection', async () => {
+    const run = await runCliProcess(['trigger', 'check.failed', '--url', refusedUrl], { env: ENV });
+    expect(run.code).toBe(1);
+    expectOneErrorLine(run, `complycube-webhooks trigger: cannot reach ${refusedUrl}: connection refused (is the app running on that port?)`);
+    expectNoSecret(run);
+  });
+
+  it('never echoes the secret, even where the user typed it by mistake', async () => {
+    const run = await runCliProcess(['sign', '--secret', SECRET, SECRET]);
+    expect(run.code).toBe(2);
+    expectOneErrorLine(run, "complycube-webhooks sign: cannot read '***': no such file");
+    expectNoSecret(run);
+    const fromEnv = await runCliProcess(['trigger', SECRET], { env: ENV });
+    expectOneErrorLine(fromEnv, /unknown event type '\*\*\*'/);
+    expectNoSecret(fromEnv);
+  });
+
+  it.each(['trigger', 'sign', 'replay'])('%s --help prints its usage', async (command) => {
+    const run = await runCliProcess([command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: complycube-webhooks ${command} `));
+  });
+});
