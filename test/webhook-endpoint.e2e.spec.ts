@@ -44,6 +44,18 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
     expect(journal.calls.filter((call) => call.handler === 'onClear').map((call) => call.event)).toEqual([event]);
   });
 
+  it('calls the handler through its instance, so a spy set after start-up sees the call', async () => {
+    const spy = jest.spyOn(server.app.get(ChecksHandlers), 'onClear');
+    try {
+      const event = makeEvent('check.completed.clear');
+      expect((await postWebhook(server.url(), event, { secret: SECRET })).status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy).toHaveBeenCalledWith(event);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('answers 200 when no handler matches, including event types it has never heard of', async () => {
     for (const type of ['client.deleted', 'person.verified.v2']) {
       const event = makeEvent(type);

@@ -71,9 +71,8 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
         owners.set(key, where);
         const patterns = [...new Set(entries.flatMap((entry) => entry.patterns))];
         this.checkEmitterSupports(emitter, patterns, where);
-        const method = prototype[methodName] as (...args: unknown[]) => unknown;
         for (const pattern of patterns) {
-          this.subscribe(emitter, toEmitterEventName(pattern), key, instance, method);
+          this.subscribe(emitter, toEmitterEventName(pattern), key, instance, methodName);
         }
         this.registrations.push({ key, patterns });
       }
@@ -96,15 +95,16 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
     emitter: EventEmitter2,
     eventName: string,
     key: string,
-    instance: object,
-    method: (...args: unknown[]) => unknown,
+    instance: Record<string, (event: unknown) => unknown>,
+    methodName: string,
   ): void {
+    // The method is looked up on each call, so a test can spy on or replace it after start-up.
     const listener: Listener = (event, delivery) => {
       if (delivery instanceof ComplyCubeDelivery) {
-        return delivery.run(key, () => method.call(instance, event));
+        return delivery.run(key, () => instance[methodName](event));
       }
       // Emitted by the app itself (not through the endpoint): behave as a plain listener.
-      return method.call(instance, event);
+      return instance[methodName](event);
     };
     emitter.on(eventName, listener);
     this.listeners.push({ eventName, listener });
