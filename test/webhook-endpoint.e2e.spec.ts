@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { gzipSync } from 'node:zlib';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
 import { ChecksHandlers, HandlerJournal, PlainListener } from './src/recording-handlers';
@@ -178,6 +179,27 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
     const body = JSON.stringify(event);
     const response = await postWebhook(server.url(), body, { secret: SECRET, contentType: 'text/plain' });
     expect(response.status).toBe(415);
+    expect(journal.calls).toEqual([]);
+  });
+
+  it('answers 415 for a correctly signed form-encoded body, and runs nothing', async () => {
+    const body = 'id=5ed170fe99c81a0007b9a3d3&type=check.completed.rejected&payload[id]=x';
+    const response = await postWebhook(server.url(), body, { secret: SECRET, contentType: 'application/x-www-form-urlencoded' });
+    expect(response.status).toBe(415);
+    expect(journal.calls).toEqual([]);
+  });
+
+  it('answers 415 for a compressed body, whichever bytes were signed, and runs nothing', async () => {
+    const body = JSON.stringify(makeEvent('check.completed.rejected'));
+    const compressed = gzipSync(body);
+    for (const signed of [body, compressed]) {
+      const response = await postWebhook(server.url(), compressed, {
+        signature: hmacHex(signed, SECRET),
+        headers: { 'content-encoding': 'gzip' },
+      });
+      // Express inflates and reaches the guard (415); Fastify's JSON parser refuses gzip first (400).
+      expect(adapter === 'express' ? [415] : [400, 415]).toContain(response.status);
+    }
     expect(journal.calls).toEqual([]);
   });
 

@@ -37,18 +37,20 @@ export class ComplyCubeSignatureGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IncomingWebhookRequest>();
-    const { rawBody } = request;
+    const { rawBody, headers } = request;
     this.metrics?.count('received');
+    // Only uncompressed JSON: a form body would be parsed into an object, and a compressed one
+    // would be checked over the inflated bytes rather than the bytes that were sent.
+    if (!isJsonContentType(headers['content-type']) || isEncoded(headers['content-encoding'])) {
+      this.metrics?.countRejection('mediaType');
+      throw new UnsupportedMediaTypeException('ComplyCube webhooks must be sent as uncompressed application/json.');
+    }
     if (!Buffer.isBuffer(rawBody)) {
-      if (!isJsonContentType(request.headers['content-type'])) {
-        this.metrics?.countRejection('mediaType');
-        throw new UnsupportedMediaTypeException('ComplyCube webhooks must be sent as application/json.');
-      }
       this.metrics?.countRejection('rawBodyMissing');
       this.logger.error(RAW_BODY_MISSING_MESSAGE);
       throw new InternalServerErrorException();
     }
-    if (!verifyComplyCubeSignature(rawBody, request.headers[COMPLYCUBE_SIGNATURE_HEADER], this.secrets)) {
+    if (!verifyComplyCubeSignature(rawBody, headers[COMPLYCUBE_SIGNATURE_HEADER], this.secrets)) {
       this.metrics?.countRejection('signature');
       throw new UnauthorizedException('Missing or invalid ComplyCube-Signature.');
     }
@@ -60,4 +62,9 @@ export class ComplyCubeSignatureGuard implements CanActivate {
 function isJsonContentType(header: string | string[] | undefined): boolean {
   if (typeof header !== 'string') return false;
   return header.split(';', 1)[0].trim().toLowerCase() === 'application/json';
+}
+
+function isEncoded(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  return typeof header !== 'string' || header.trim().toLowerCase() !== 'identity';
 }
