@@ -2,7 +2,9 @@ import { BenchCase, RATIOS } from './cases';
 import { VERIFY_MICRO_TASKS, VerifyMicroResult } from './verify-micro';
 
 export interface RunMeasurement {
+  /** 2xx responses per second of measured time. */
   requestsPerSecond: number;
+  durationSeconds: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   responses2xx: number;
