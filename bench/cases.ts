@@ -78,6 +78,12 @@ export const BENCH_CASES: readonly BenchCase[] = [
   },
 ];
 
+/**
+ * The order the cases take turns in each round, read as a cycle: B–C, C–G, D–E and E–A are
+ * neighbours, F and H one step further from C.
+ */
+export const RUN_ORDER: readonly string[] = ['D', 'E', 'A', 'B', 'C', 'G', 'F', 'H'];
+
 export interface RatioDefinition {
   numerator: string;
   denominator: string;

@@ -13,6 +13,8 @@ export interface RunMeasurement {
   timeouts: number;
   /** Events the server's handlers recorded during the run: one per 2xx, plus any still in flight at the end. */
   handled: number;
+  /** Server process CPU time (user + system) over the run, per delivery it handled. */
+  serverCpuMicrosPerRequest: number;
 }
 
 export interface CaseResult {
@@ -20,7 +22,7 @@ export interface CaseResult {
   title: string;
   server: string;
   runs: RunMeasurement[];
-  median: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number };
+  median: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; serverCpuMicrosPerRequest: number };
   rssMB: number;
   peakRssMB: number;
   /** Anything that makes the case's numbers untrustworthy: failed responses, a handler count that does not add up. */
@@ -29,8 +31,12 @@ export interface CaseResult {
 
 export interface RatioResult {
   name: string;
+  /** CPU-normalised throughput: the denominator's median server CPU per request over the numerator's. */
   value: number;
+  /** Median over rounds of the two cases' req/s ratio in that round. */
+  requestsPerSecondRatio: number;
   target?: number;
+  /** Judged on `value`. */
   met?: boolean;
   meaning: string;
 }
@@ -77,6 +83,7 @@ export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], rssB
       requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
       latencyP50Ms: median(runs.map((run) => run.latencyP50Ms)),
       latencyP99Ms: median(runs.map((run) => run.latencyP99Ms)),
+      serverCpuMicrosPerRequest: median(runs.map((run) => run.serverCpuMicrosPerRequest)),
     },
     rssMB: rssBytes / 2 ** 20,
     peakRssMB: peakRssBytes / 2 ** 20,
@@ -84,18 +91,24 @@ export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], rssB
   };
 }
 
-/** The ratios of median requests/s whose two cases both ran. */
+/** The ratios whose two cases both ran. */
 export function computeRatios(cases: readonly CaseResult[]): RatioResult[] {
-  const byId = new Map(cases.map((result) => [result.id, result.median.requestsPerSecond]));
+  const byId = new Map(cases.map((result) => [result.id, result]));
   return RATIOS.flatMap((ratio) => {
     const numerator = byId.get(ratio.numerator);
     const denominator = byId.get(ratio.denominator);
-    if (numerator === undefined || denominator === undefined || !(denominator > 0)) return [];
-    const value = numerator / denominator;
+    if (!numerator || !denominator) return [];
+    const value = denominator.median.serverCpuMicrosPerRequest / numerator.median.serverCpuMicrosPerRequest;
+    const rounds = Math.min(numerator.runs.length, denominator.runs.length);
+    const perRound = Array.from(
+      { length: rounds },
+      (_, round) => numerator.runs[round].requestsPerSecond / denominator.runs[round].requestsPerSecond,
+    );
     return [
       {
         name: `${ratio.numerator}/${ratio.denominator}`,
         value,
+        requestsPerSecondRatio: median(perRound),
         target: ratio.target,
         met: ratio.target === undefined ? undefined : value >= ratio.target,
         meaning: ratio.meaning,
@@ -122,23 +135,23 @@ export function renderMarkdown(results: BenchResults): string {
       `${settings.bodyBytes.complycube} bytes (ComplyCube) and ${settings.bodyBytes.stripe} bytes (Stripe). ` +
       `Package loaded from \`${settings.package}\`. Figures are medians over the runs.`,
     '',
-    '| case | server | req/s | p50 ms | p99 ms | RSS MB | peak RSS MB | runs (req/s) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| case | server | req/s | p50 ms | p99 ms | server CPU µs/req | RSS MB | peak RSS MB | runs (req/s) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...results.cases.map(
       (result) =>
         `| ${result.id} | ${result.title}${result.problems.length ? ' (**see problems**)' : ''} | ` +
         `${fixed(result.median.requestsPerSecond, 0)} | ${fixed(result.median.latencyP50Ms, 2)} | ${fixed(result.median.latencyP99Ms, 2)} | ` +
-        `${fixed(result.rssMB, 0)} | ${fixed(result.peakRssMB, 0)} | ${result.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(', ')} |`,
+        `${fixed(result.median.serverCpuMicrosPerRequest, 1)} | ${fixed(result.rssMB, 0)} | ${fixed(result.peakRssMB, 0)} | ${result.runs.map((run) => fixed(run.requestsPerSecond, 0)).join(', ')} |`,
     ),
     '',
   ];
   if (results.ratios.length) {
     lines.push(
-      '| ratio (req/s) | value | target | met | what it compares |',
-      '| --- | ---: | ---: | --- | --- |',
+      '| ratio | CPU-normalised | req/s (per-round median) | target | met | what it compares |',
+      '| --- | ---: | ---: | ---: | --- | --- |',
       ...results.ratios.map(
         (ratio) =>
-          `| ${ratio.name} | ${ratio.value.toFixed(3)} | ${ratio.target === undefined ? '—' : `≥ ${ratio.target.toFixed(2)}`} | ` +
+          `| ${ratio.name} | ${ratio.value.toFixed(3)} | ${fixed(ratio.requestsPerSecondRatio, 3)} | ${ratio.target === undefined ? '—' : `≥ ${ratio.target.toFixed(2)}`} | ` +
           `${ratio.met === undefined ? '—' : ratio.met ? 'yes' : '**no**'} | ${ratio.meaning} |`,
       ),
       '',

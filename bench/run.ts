@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_CASES, BenchCase } from './cases';
+import { BENCH_CASES, BenchCase, RUN_ORDER } from './cases';
 import {
   complyCubeEventTemplate,
   EventTemplate,
@@ -175,6 +175,7 @@ async function load(server: RunningServer, seconds: number): Promise<RunMeasurem
     errors: result.errors,
     timeouts: result.timeouts,
     handled: after.handled - before.handled,
+    serverCpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, after.handled - before.handled),
   };
 }
 
@@ -239,7 +240,9 @@ async function main(): Promise<void> {
       if (warmupSeconds > 0) await load(server, warmupSeconds);
     }
     // Rounds interleave the cases (rotating who goes first), so a burst of load from elsewhere on
-    // the machine spreads over every case instead of skewing one.
+    // the machine spreads over every case instead of skewing one; the cyclic order keeps the cases
+    // of each ratio next to each other in time.
+    servers.sort((a, b) => RUN_ORDER.indexOf(a.benchCase.id) - RUN_ORDER.indexOf(b.benchCase.id));
     for (let round = 0; round < runs; round++) {
       for (let offset = 0; offset < servers.length; offset++) {
         const server = servers[(round + offset) % servers.length];
@@ -248,12 +251,12 @@ async function main(): Promise<void> {
         problems.get(server.benchCase.id)?.push(...runProblems(run, connections * pipelining));
         process.stderr.write(
           `round ${round + 1}/${runs} case ${server.benchCase.id}: ${run.requestsPerSecond.toFixed(0)} req/s, ` +
-            `p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms\n`,
+            `p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms, server CPU ${run.serverCpuMicrosPerRequest.toFixed(1)} µs/request\n`,
         );
       }
     }
     const cases: CaseResult[] = [];
-    for (const server of servers) {
+    for (const server of [...servers].sort((a, b) => a.benchCase.id.localeCompare(b.benchCase.id))) {
       const stats = await serverStats(server);
       const id = server.benchCase.id;
       cases.push(summariseCase(server.benchCase, measurements.get(id) ?? [], stats.rssBytes, stats.peakRssBytes, problems.get(id) ?? []));
@@ -262,8 +265,10 @@ async function main(): Promise<void> {
 
     const micro = flags['skip-micro'] ? [] : await runVerifyMicroBench(positiveNumber('micro-time', flags['micro-time']));
     const notes = [
-      'The machine was shared with other work while this ran (see the load average): absolute numbers are noisy; ' +
-        'the interleaved rounds make the ratios the figures to read.',
+      'The machine was shared with other work while this ran (see the load average), so req/s swings from round to round. ' +
+        'Server CPU per request (user + system time of the server process over the deliveries it handled) is what a ' +
+        'case costs, whatever else runs; targets are judged on it, as CPU-normalised throughput ' +
+        '(ratio X/Y = CPU per request of Y / CPU per request of X). The req/s ratio is the median of per-round ratios.',
       compiled
         ? 'Servers are compiled to JavaScript and run on plain node.'
         : 'Servers ran from TypeScript through ts-node: RSS includes the TypeScript compiler (about 60 MB); use npm run bench for memory figures.',

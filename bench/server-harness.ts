@@ -4,12 +4,18 @@ import { AddressInfo } from 'node:net';
 /** What a bench server tells the driver over IPC. */
 export type ServerMessage =
   | { type: 'ready'; port: number }
-  | { type: 'stats'; handled: number; rssBytes: number; peakRssBytes: number };
+  | { type: 'stats'; handled: number; cpuMicros: number; rssBytes: number; peakRssBytes: number };
 
 /** What the driver asks a bench server. */
 export type DriverMessage = { type: 'stats' };
 
 let handled = 0;
+
+/** User + system CPU time of the whole process (all its threads: GC, libuv pool), in microseconds. */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
 
 /** Every handler of every case calls this once per event, so the driver can check each delivery ran exactly one handler. */
 export function recordHandledEvent(event: { id?: unknown }): void {
@@ -18,7 +24,7 @@ export function recordHandledEvent(event: { id?: unknown }): void {
 
 /**
  * Runs in a bench server's process: starts the server on a free loopback port, reports the port,
- * answers stats requests (handled events, resident memory) and exits when the driver goes away.
+ * answers stats requests (handled events, CPU time, resident memory) and exits when the driver goes away.
  */
 export function serveBenchCase(start: () => Promise<Server>): void {
   if (!process.send) throw new Error('Bench servers are started by bench/run.ts, with an IPC channel.');
@@ -30,6 +36,7 @@ export function serveBenchCase(start: () => Promise<Server>): void {
       send({
         type: 'stats',
         handled,
+        cpuMicros: cpuMicros(),
         rssBytes: process.memoryUsage.rss(),
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
       });
