@@ -25,13 +25,15 @@ export interface CaseResult {
   median: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; serverCpuMicrosPerRequest: number };
   rssMB: number;
   peakRssMB: number;
+  /** Deliveries the server's handlers recorded in total, warm-up and checks included (to normalise a CPU profile). */
+  deliveriesHandled: number;
   /** Anything that makes the case's numbers untrustworthy: failed responses, a handler count that does not add up. */
   problems: string[];
 }
 
 export interface RatioResult {
   name: string;
-  /** CPU-normalised throughput: the denominator's median server CPU per request over the numerator's. */
+  /** CPU-normalised throughput: median over rounds of the denominator's server CPU per request over the numerator's. */
   value: number;
   /** Median over rounds of the two cases' req/s ratio in that round. */
   requestsPerSecondRatio: number;
@@ -73,7 +75,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], rssBytes: number, peakRssBytes: number, problems: string[]): CaseResult {
+export interface ServerTotals {
+  rssBytes: number;
+  peakRssBytes: number;
+  handled: number;
+}
+
+export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], totals: ServerTotals, problems: string[]): CaseResult {
   return {
     id: benchCase.id,
     title: benchCase.title,
@@ -85,8 +93,9 @@ export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], rssB
       latencyP99Ms: median(runs.map((run) => run.latencyP99Ms)),
       serverCpuMicrosPerRequest: median(runs.map((run) => run.serverCpuMicrosPerRequest)),
     },
-    rssMB: rssBytes / 2 ** 20,
-    peakRssMB: peakRssBytes / 2 ** 20,
+    rssMB: totals.rssBytes / 2 ** 20,
+    peakRssMB: totals.peakRssBytes / 2 ** 20,
+    deliveriesHandled: totals.handled,
     problems,
   };
 }
@@ -98,17 +107,18 @@ export function computeRatios(cases: readonly CaseResult[]): RatioResult[] {
     const numerator = byId.get(ratio.numerator);
     const denominator = byId.get(ratio.denominator);
     if (!numerator || !denominator) return [];
-    const value = denominator.median.serverCpuMicrosPerRequest / numerator.median.serverCpuMicrosPerRequest;
-    const rounds = Math.min(numerator.runs.length, denominator.runs.length);
-    const perRound = Array.from(
-      { length: rounds },
-      (_, round) => numerator.runs[round].requestsPerSecond / denominator.runs[round].requestsPerSecond,
-    );
+    // Per-round ratios pair runs made close together in time, so drift in the machine's load cancels out.
+    const rounds = Array.from({ length: Math.min(numerator.runs.length, denominator.runs.length) }, (_, round) => ({
+      numerator: numerator.runs[round],
+      denominator: denominator.runs[round],
+    }));
+    const value = median(rounds.map((run) => run.denominator.serverCpuMicrosPerRequest / run.numerator.serverCpuMicrosPerRequest));
+    const requestsPerSecondRatio = median(rounds.map((run) => run.numerator.requestsPerSecond / run.denominator.requestsPerSecond));
     return [
       {
         name: `${ratio.numerator}/${ratio.denominator}`,
         value,
-        requestsPerSecondRatio: median(perRound),
+        requestsPerSecondRatio,
         target: ratio.target,
         met: ratio.target === undefined ? undefined : value >= ratio.target,
         meaning: ratio.meaning,

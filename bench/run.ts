@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --cases A,B,...     cases to run (default: all, ${BENCH_CASES.map((benchCase) => benchCase.id).join(',')})
   --duration S        seconds per measured run (default 10)
   --runs N            measured runs per case (default 3)
-  --warmup S          seconds of warm-up per case, 0 for none (default 3)
+  --warmup S          seconds of warm-up per case, 0 for none (default 5)
   --connections N     concurrent connections, the same for every case (default 10)
   --pipelining N      requests in flight per connection (default 1)
   --package dist|lib  load the built package (default, needs npm run build) or its TypeScript sources
@@ -40,7 +40,7 @@ const { values: flags } = parseArgs({
     cases: { type: 'string', default: BENCH_CASES.map((benchCase) => benchCase.id).join(',') },
     duration: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
     pipelining: { type: 'string', default: '1' },
     package: { type: 'string', default: 'dist' },
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     for (const server of [...servers].sort((a, b) => a.benchCase.id.localeCompare(b.benchCase.id))) {
       const stats = await serverStats(server);
       const id = server.benchCase.id;
-      cases.push(summariseCase(server.benchCase, measurements.get(id) ?? [], stats.rssBytes, stats.peakRssBytes, problems.get(id) ?? []));
+      cases.push(summariseCase(server.benchCase, measurements.get(id) ?? [], stats, problems.get(id) ?? []));
     }
     await Promise.all(servers.splice(0).map(stopServer));
 
@@ -268,7 +268,8 @@ async function main(): Promise<void> {
       'The machine was shared with other work while this ran (see the load average), so req/s swings from round to round. ' +
         'Server CPU per request (user + system time of the server process over the deliveries it handled) is what a ' +
         'case costs, whatever else runs; targets are judged on it, as CPU-normalised throughput ' +
-        '(ratio X/Y = CPU per request of Y / CPU per request of X). The req/s ratio is the median of per-round ratios.',
+        '(ratio X/Y = CPU per request of Y / CPU per request of X). Both ratio columns are medians of per-round ratios, ' +
+        'which pair runs made close together in time.',
       compiled
         ? 'Servers are compiled to JavaScript and run on plain node.'
         : 'Servers ran from TypeScript through ts-node: RSS includes the TypeScript compiler (about 60 MB); use npm run bench for memory figures.',
