@@ -35,8 +35,13 @@ const USAGE = `Usage: npm run bench -- [options]
   --cpu-prof DIR      write a V8 CPU profile of each server process to DIR (node --cpu-prof)
   --body-bytes N      approximate size of the signed event (default 1024)`;
 
-const { values: flags } = parseArgs({
-  options: {
+/** Bad input: one line, the way to get help, exit code 2. */
+function usageError(message: string): never {
+  console.error(`bench: ${message}\nRun 'npm run bench -- --help' for the options.`);
+  process.exit(2);
+}
+
+const BENCH_OPTIONS = {
     cases: { type: 'string', default: BENCH_CASES.map((benchCase) => benchCase.id).join(',') },
     duration: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
@@ -50,13 +55,21 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'string' },
     'body-bytes': { type: 'string', default: '1024' },
     help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+} as const;
+
+function readFlags(): ReturnType<typeof parseArgs<{ options: typeof BENCH_OPTIONS }>>['values'] {
+  try {
+    return parseArgs({ options: BENCH_OPTIONS }).values;
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+}
+const flags = readFlags();
 
 function positiveNumber(name: string, value: string, allowZero = false): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0 || (!allowZero && number === 0)) {
-    throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number (got ${JSON.stringify(value)}).`);
+    usageError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number (got ${JSON.stringify(value)}).`);
   }
   return number;
 }
@@ -211,13 +224,15 @@ const runs = positiveNumber('runs', flags.runs);
 const warmupSeconds = positiveNumber('warmup', flags.warmup, true);
 const bodyBytes = positiveNumber('body-bytes', flags['body-bytes']);
 const packageSource = flags.package as PackageSource;
-if (packageSource !== 'dist' && packageSource !== 'lib') throw new Error('--package must be dist or lib.');
+if (packageSource !== 'dist' && packageSource !== 'lib') usageError('--package must be dist or lib.');
 const requested = flags.cases.split(',').map((id) => id.trim().toUpperCase()).filter(Boolean);
 const selected = BENCH_CASES.filter((benchCase) => requested.includes(benchCase.id));
 const unknown = requested.filter((id) => !BENCH_CASES.some((benchCase) => benchCase.id === id));
-if (unknown.length) throw new Error(`Unknown case(s) ${unknown.join(', ')}; known: ${BENCH_CASES.map((c) => c.id).join(', ')}.`);
+if (unknown.length || selected.length === 0) {
+  usageError(`unknown or no case(s) '${flags.cases}'; known: ${BENCH_CASES.map((benchCase) => benchCase.id).join(', ')}.`);
+}
 if (packageSource === 'dist' && !existsSync(join(PACKAGE_ROOT, 'dist', 'index.js'))) {
-  throw new Error('dist/ is missing: run `npm run build` first (npm run bench does), or pass --package lib.');
+  usageError('dist/ is missing: run `npm run build` first (npm run bench does), or pass --package lib.');
 }
 // Compiled (npm run bench), the servers run on plain node; from source, through ts-node.
 const compiled = extname(__filename) === '.js';
