@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { DynamicModule, Injectable, Module, Type } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { parseArgs } from 'node:util';
+import type { ComplyCubeEvent, ComplyCubeEventPattern } from '../../lib';
+import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';
+import { loadPackageUnderTest } from '../package-under-test';
+import { recordHandledEvent, serveBenchCase } from '../server-harness';
+import { parseAdapter, startNestApp } from './nest-app';
+
+/**
+ * Cases C, E, F and G: the package as a user wires it — EventEmitterModule, ComplyCubeWebhookModule
+ * and @OnComplyCubeEvent handlers — loaded from dist (or lib, see package-under-test.ts).
+ *
+ *   --adapter express|fastify
+ *   --handlers many       200 handlers over 200 patterns (wildcard emitter), exactly one matches
+ *   --idempotency default leave the option out, so the package's default applies (case G);
+ *                         otherwise `idempotency: false` is passed (ignored by builds without it)
+ */
+const { values } = parseArgs({
+  options: {
+    adapter: { type: 'string' },
+    handlers: { type: 'string', default: 'one' },
+    idempotency: { type: 'string', default: 'off' },
+  },
+});
+const { ComplyCubeWebhookModule, OnComplyCubeEvent } = loadPackageUnderTest();
+
+@Injectable()
+class ChecksHandlers {
+  @OnComplyCubeEvent(BENCH_EVENT_TYPE)
+  onCheckClear(event: ComplyCubeEvent): void {
+    recordHandledEvent(event);
+  }
+}
+
+/**
+ * 199 patterns that do not match `check.completed.clear` (the other documented types, siblings
+ * under `check.completed`, and wildcards that share its first or last segment, so the emitter's
+ * wildcard tree is walked), plus the one handler that does.
+ */
+function manyHandlerPatterns(types: readonly string[]): string[] {
+  const indices = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
+  const exact = [
+    ...types.filter((type) => type !== BENCH_EVENT_TYPE),
+    ...indices(75).map((index) => `check.completed.custom_${index}`),
+  ];
+  const wildcards = [
+    ...indices(25).map((index) => `check.custom_${index}.*`),
+    ...indices(25).map((index) => `*.custom_${index}.clear`),
+    ...indices(25).map((index) => `check.*.custom_${index}`),
+    ...indices(25).map((index) => `tenant_${index}.**`),
+  ];
+  return [...exact, ...wildcards];
+}
+
+function nonMatchingHandlerClass(index: number, pattern: string): Type<unknown> {
+  class GeneratedHandler {
+    handle(event: ComplyCubeEvent): void {
+      recordHandledEvent(event);
+    }
+  }
+  // The handler key is ClassName.method, so every generated class needs a name of its own.
+  Object.defineProperty(GeneratedHandler, 'name', { value: `BenchHandler${index}` });
+  const method = Object.getOwnPropertyDescriptor(GeneratedHandler.prototype, 'handle') as PropertyDescriptor;
+  OnComplyCubeEvent(pattern as ComplyCubeEventPattern)(GeneratedHandler.prototype, 'handle', method);
+  Injectable()(GeneratedHandler);
+  return GeneratedHandler;
+}
+
+function appModule(): Type<unknown> {
+  const many = values.handlers === 'many';
+  const { COMPLYCUBE_EVENT_TYPES } = loadPackageUnderTest();
+  const handlers: Type<unknown>[] = many
+    ? [ChecksHandlers, ...manyHandlerPatterns(COMPLYCUBE_EVENT_TYPES).map((pattern, index) => nonMatchingHandlerClass(index, pattern))]
+    : [ChecksHandlers];
+  const options: Parameters<typeof ComplyCubeWebhookModule.forRoot>[0] & { idempotency?: false } = {
+    secret: COMPLYCUBE_BENCH_SECRET,
+    ...(values.idempotency === 'default' ? {} : { idempotency: false }),
+  };
+  const imports: DynamicModule[] = [EventEmitterModule.forRoot({ wildcard: many }), ComplyCubeWebhookModule.forRoot(options)];
+
+  @Module({ imports, providers: handlers })
+  class ComplyCubeBenchAppModule {}
+  return ComplyCubeBenchAppModule;
+}
+
+serveBenchCase(() => startNestApp(appModule(), parseAdapter(values.adapter)));
