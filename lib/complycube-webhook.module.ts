@@ -13,6 +13,7 @@ import { ComplyCubeWebhookModuleExtras } from './interfaces/complycube-webhook-o
 import { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
 import { COMPLYCUBE_WEBHOOK_SECRETS, complyCubeWebhookSecretsProvider } from './verification/complycube-webhook-secrets.provider';
 import { ComplyCubeSignatureGuard } from './verification/complycube-signature.guard';
+import { ComplyCubeEndpointRegistry } from './webhook/complycube-endpoint.registry';
 import { createComplyCubeWebhookController } from './webhook/complycube-webhook.controller';
 import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
 
@@ -56,7 +57,14 @@ function withEndpoint(definition: DynamicModule, extras: ComplyCubeWebhookModule
   }
   return {
     ...definition,
-    providers: [...(definition.providers ?? []), { provide: COMPLYCUBE_WEBHOOK_PATH, useValue: path }],
+    providers: [
+      ...(definition.providers ?? []),
+      {
+        provide: COMPLYCUBE_WEBHOOK_PATH,
+        inject: [ComplyCubeEndpointRegistry],
+        useFactory: (endpoints: ComplyCubeEndpointRegistry) => endpoints.register(path),
+      },
+    ],
     controllers: [...(definition.controllers ?? []), createComplyCubeWebhookController(path, extras.decorators ?? [])],
   };
 }

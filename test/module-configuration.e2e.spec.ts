@@ -249,6 +249,21 @@ describe('start-up errors', () => {
     ).rejects.toThrow(/secret must be a non-empty string/);
   });
 
+  it.each([
+    ['the same path', 'webhooks/complycube', 'webhooks/complycube'],
+    ['the same path spelt with other slashes and case', '/hooks/KYC/', 'hooks/kyc'],
+  ])('fails when two registrations use %s, naming it', async (_name, first, second) => {
+    await expect(
+      start({
+        imports: [
+          EventEmitterModule.forRoot(),
+          ComplyCubeWebhookModule.forRoot({ secret: 'one', path: first }),
+          ComplyCubeWebhookModule.forRoot({ secret: 'two', path: second }),
+        ],
+      }),
+    ).rejects.toThrow(`Two ComplyCubeWebhookModule registrations use the path "${second}"`);
+  });
+
   it('fails when two handlers share a key, naming both', async () => {
     @Injectable()
     class First {
