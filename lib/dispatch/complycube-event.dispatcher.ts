@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { toEmitterEventName } from '../events/complycube-event-pattern';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 import { ComplyCubeDelivery, ComplyCubeDispatchOptions, ComplyCubeDispatchResult } from './complycube-delivery';
+import { describeError } from '../complycube-webhook.errors';
 
 /**
  * Emits a verified event as `complycube.<type>` and waits for every matching handler. A failing
@@ -32,9 +33,4 @@ export class ComplyCubeEventDispatcher {
     }
     return result;
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -16,6 +16,7 @@ import { COMPLYCUBE_DELIVERY_SETTINGS } from '../delivery/complycube-delivery-se
 import { beforeDeadline, DEADLINE_PASSED } from '../delivery/complycube-handler-deadline';
 import { ComplyCubeWebhookMetrics } from '../delivery/complycube-webhook.metrics';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
+import { describeError } from '../complycube-webhook.errors';
 
 type ErrorStatus = HttpStatus.CONFLICT | HttpStatus.INTERNAL_SERVER_ERROR | HttpStatus.SERVICE_UNAVAILABLE;
 
@@ -217,8 +218,4 @@ export class ComplyCubeWebhookReceiver implements OnModuleInit, OnModuleDestroy,
 
 function failure(status: ErrorStatus): ComplyCubeWebhookReceipt {
   return { status, body: { statusCode: status, message: ERROR_MESSAGES[status] } };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
