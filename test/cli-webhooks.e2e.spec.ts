@@ -196,6 +196,19 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       expect(plain.stderr).toMatch(/baseUrl must be HTTPS/);
       expect(api.requests).toEqual([]);
     });
+    it.each([
+      ['--api-url', (url: string) => ({ args: ['--api-url', url], env: {} })],
+      ['COMPLYCUBE_API_URL', (url: string) => ({ args: [], env: { COMPLYCUBE_API_URL: url } })],
+    ])('exits 2 without echoing them when %s carries a user name or password', async (_source, given) => {
+      const { args, env } = given(api.baseUrl.replace('http://', 'http://admin:hunter2@'));
+      for (const command of [['webhooks', 'list'], ['doctor', '--url', ENDPOINT]]) {
+        const { code, stdout, stderr } = await cli([...command, ...args], env);
+        expect(code).toBe(2);
+        expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/user name or password/)]);
+        expect(stdout + stderr).not.toMatch(/admin|hunter2/);
+      }
+      expect(api.requests).toEqual([]);
+    });
   });
 
   describe('doctor', () => {

@@ -241,6 +241,15 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     expectNoSecret(run);
   });
 
+  it.each(['trigger', 'replay'])('%s refuses a URL with a user name or password, without echoing them', async (command) => {
+    const withCredentials = refusedUrl.replace('http://', 'http://admin:hunter2@');
+    const args = command === 'trigger' ? ['trigger', 'check.completed.clear'] : ['replay', 'fixtures/events/check.completed.clear.json'];
+    const run = await runCliProcess([...args, '--url', withCredentials], { env: ENV });
+    expect(run.code).toBe(2);
+    expectOneErrorLine(run, /user name or password/);
+    expect(run.stdout + run.stderr).not.toMatch(/admin|hunter2/);
+  });
+
   it('never echoes the secret, even where the user typed it by mistake', async () => {
     const run = await runCliProcess(['sign', '--secret', SECRET, SECRET]);
     expect(run.code).toBe(2);

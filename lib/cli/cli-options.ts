@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { hasUrlCredentials } from '../common/http-url';
 import {
   ComplyCubeEndpointUnreachableError,
   ComplyCubeWebhookResponse,
@@ -54,18 +55,13 @@ export function parseEndpointUrl(value: string | undefined): URL {
   } catch {
     throw new CliUsageError(`bad URL '${text}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
   }
+  if (hasUrlCredentials(url)) {
+    throw new CliUsageError('bad URL: it must not contain a user name or password (the signature authenticates the request)');
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliUsageError(`bad URL '${displayUrl(url)}': only http:// and https:// are supported`);
+    throw new CliUsageError(`bad URL '${url.href}': only http:// and https:// are supported`);
   }
   return url;
-}
-
-/** The URL without any user:password part, for output. */
-export function displayUrl(url: URL): string {
-  const shown = new URL(url.href);
-  shown.username = '';
-  shown.password = '';
-  return shown.href;
 }
 
 /**
@@ -115,7 +111,7 @@ export async function postToEndpoint(url: URL, body: string | Buffer, secret: st
     return await postSignedComplyCubeBody(url.href, body, { secret, timeoutMs: ENDPOINT_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof ComplyCubeEndpointUnreachableError) {
-      throw new CliUsageError(`cannot reach ${displayUrl(url)}: ${error.reason}`, 1);
+      throw new CliUsageError(`cannot reach ${url.href}: ${error.reason}`, 1);
     }
     throw error;
   }

@@ -2,7 +2,6 @@ import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,
   describeResponse,
-  displayUrl,
   isSuccess,
   parseCommandArgs,
   readBody,
@@ -52,7 +51,7 @@ async function replay(argv: string[], io: CliIo): Promise<number> {
   }
   const { id, type } = (typeof event === 'object' && event !== null ? event : {}) as { id?: unknown; type?: unknown };
   const what = typeof type === 'string' ? `${type} event${typeof id === 'string' ? ` ${id}` : ''}` : 'body';
-  io.stdout(`Replaying ${what} (${body.length} bytes) to ${displayUrl(url)}\n`);
+  io.stdout(`Replaying ${what} (${body.length} bytes) to ${url.href}\n`);
   const response = await postToEndpoint(url, body, secret);
   io.stdout(`${describeResponse(response)}\n`);
   return isSuccess(response) ? 0 : 1;

@@ -5,7 +5,6 @@ import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,
   describeResponse,
-  displayUrl,
   isSuccess,
   parseCommandArgs,
   parseEndpointUrl,
@@ -81,7 +80,7 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
   };
   // Built before anything is sent, so that a --set that does not apply stops the command first.
   let event = build();
-  io.stdout(`Sending ${count} ${type} event${count === 1 ? '' : 's'} to ${displayUrl(url)}\n`);
+  io.stdout(`Sending ${count} ${type} event${count === 1 ? '' : 's'} to ${url.href}\n`);
   let succeeded = 0;
   for (let index = 1; index <= count; index += 1) {
     if (index > 1) event = build();
