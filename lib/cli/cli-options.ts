@@ -64,35 +64,6 @@ export function parseEndpointUrl(value: string | undefined): URL {
   return url;
 }
 
-/**
- * Runs a command whose output and errors never carry a secret: the `--secret` value(s) and the
- * environment's secret are replaced by `***` wherever they would appear (even echoed back in a
- * usage error or in a response).
- */
-export async function withSecretsRedacted(argv: string[], io: CliIo, run: (io: CliIo) => Promise<number>): Promise<number> {
-  const secrets = secretsIn(argv, io);
-  const redact = (text: string): string => secrets.reduce((result, secret) => result.split(secret).join('***'), text);
-  const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(redact(text)), stderr: (text) => io.stderr(redact(text)) };
-  try {
-    return await run(safeIo);
-  } catch (error) {
-    if (error instanceof CliUsageError) throw new CliUsageError(redact(error.message), error.exitCode);
-    throw new Error(redact(error instanceof Error ? error.message : String(error)));
-  }
-}
-
-function secretsIn(argv: string[], io: CliIo): string[] {
-  const found = [io.env[SECRET_ENV_VARIABLE]];
-  argv.forEach((arg, index) => {
-    if (arg === '--secret') found.push(argv[index + 1]);
-    else if (arg.startsWith('--secret=')) found.push(arg.slice('--secret='.length));
-  });
-  // Longest first, so that a secret containing another is replaced whole.
-  return [...new Set(found.filter((secret): secret is string => typeof secret === 'string' && secret.trim() !== ''))].sort(
-    (a, b) => b.length - a.length,
-  );
-}
-
 /** The exact bytes of `file`, or of standard input for none or `-`. */
 export async function readBody(file: string | undefined, io: CliIo): Promise<Buffer> {
   if (file === undefined || file === '-') return io.readStdin();
@@ -117,9 +88,16 @@ export async function postToEndpoint(url: URL, body: string | Buffer, secret: st
   }
 }
 
-/** `200 {"received":true}`: the status and the body, on one line. */
-export function describeResponse(response: ComplyCubeWebhookResponse): string {
-  const text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+/** Shorter secrets are not looked for in answers: hiding them would mangle ordinary text. */
+const MIN_REDACTED_SECRET_LENGTH = 8;
+
+/**
+ * `200 {"received":true}`: the status and the body, on one line. The body is the endpoint's text,
+ * which may echo the secret back (a debugging endpoint, a misconfigured proxy): it is shown as `***`.
+ */
+export function describeResponse(response: ComplyCubeWebhookResponse, secret: string): string {
+  let text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+  if (secret.length >= MIN_REDACTED_SECRET_LENGTH) text = text.split(secret).join('***');
   return `${response.status}${text ? ` ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
 }
 

@@ -9,7 +9,6 @@ import {
   postToEndpoint,
   resolveSecret,
   SECRET_ENV_VARIABLE,
-  withSecretsRedacted,
 } from '../cli-options';
 
 const USAGE = `Usage: complycube-webhooks replay <file.json> [options]
@@ -32,7 +31,7 @@ export const replayCommand: CliCommand = {
   name: 'replay',
   summary: 'Send a saved event body, signed, byte for byte',
   usage: USAGE,
-  run: (argv, io) => withSecretsRedacted(argv, io, (safeIo) => replay(argv, safeIo)),
+  run: replay,
 };
 
 async function replay(argv: string[], io: CliIo): Promise<number> {
@@ -53,6 +52,6 @@ async function replay(argv: string[], io: CliIo): Promise<number> {
   const what = typeof type === 'string' ? `${type} event${typeof id === 'string' ? ` ${id}` : ''}` : 'body';
   io.stdout(`Replaying ${what} (${body.length} bytes) to ${url.href}\n`);
   const response = await postToEndpoint(url, body, secret);
-  io.stdout(`${describeResponse(response)}\n`);
+  io.stdout(`${describeResponse(response, secret)}\n`);
   return isSuccess(response) ? 0 : 1;
 }

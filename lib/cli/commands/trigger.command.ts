@@ -11,7 +11,6 @@ import {
   postToEndpoint,
   resolveSecret,
   SECRET_ENV_VARIABLE,
-  withSecretsRedacted,
 } from '../cli-options';
 
 const MAX_COUNT = 10_000;
@@ -50,7 +49,7 @@ export const triggerCommand: CliCommand = {
   name: 'trigger',
   summary: 'Send realistic signed events of a type to an endpoint',
   usage: USAGE,
-  run: (argv, io) => withSecretsRedacted(argv, io, (safeIo) => trigger(argv, safeIo)),
+  run: trigger,
 };
 
 async function trigger(argv: string[], io: CliIo): Promise<number> {
@@ -87,7 +86,7 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
     const response = await postToEndpoint(url, JSON.stringify(event), secret);
     if (isSuccess(response)) succeeded += 1;
     const progress = count > 1 ? `[${index}/${count}] ` : '';
-    io.stdout(`${progress}event ${String(event.id)}: ${describeResponse(response)}\n`);
+    io.stdout(`${progress}event ${String(event.id)}: ${describeResponse(response, secret)}\n`);
   }
   const failed = count - succeeded;
   io.stdout(`${count} sent: ${succeeded} answered 2xx${failed ? `, ${failed} did not` : ''}\n`);
