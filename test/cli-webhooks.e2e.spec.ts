@@ -110,7 +110,7 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       [['--url', ENDPOINT], /needs --events/],
       [['--events', '*'], /needs --url/],
       [['--url', ENDPOINT, '--events', 'cheque.*'], /matches no documented event type/],
-      [['--url', ENDPOINT, '--events', '*', '--colour'], /Unknown option '--colour'/],
+      [['--url', ENDPOINT, '--events', '*', '--colour'], /^complycube-webhooks webhooks: unknown option '--colour'$/],
     ])('refuses %j with one line and exit code 2, without calling ComplyCube', async (flags, message) => {
       const { code, stdout, stderr } = await cli(['webhooks', 'create', ...flags]);
       expect(code).toBe(2);
@@ -186,6 +186,15 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       expect(code).toBe(1);
       expect(stderr).toBe('complycube-webhooks webhooks: ComplyCube answered 500 (server_error): Something broke.\n');
       expect(api.requests).toHaveLength(3);
+    });
+
+    it.each([
+      [['webhooks', 'list', '--bogus'], "complycube-webhooks webhooks: unknown option '--bogus'\n"],
+      [['doctor', '--url', ENDPOINT, '--bogus'], "complycube-webhooks doctor: unknown option '--bogus'\n"],
+      [['doctor', '--url'], "complycube-webhooks doctor: option '--url <value>' argument missing\n"],
+    ])('answers %j with the one line every command gives for a bad flag', async (args, line) => {
+      const { code, stdout, stderr } = await cli(args);
+      expect([code, stdout, stderr]).toEqual([2, '', line]);
     });
 
     it('exits 2 without COMPLYCUBE_API_KEY, and refuses to send the key over plain HTTP', async () => {
