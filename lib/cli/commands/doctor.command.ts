@@ -1,3 +1,4 @@
+import { isHttpsUrl } from '../../common/http-url';
 import { isValidComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { diagnoseComplyCubeSubscription } from '../../management/complycube-subscription.diagnosis';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
@@ -57,11 +58,3 @@ export const doctorCommand: CliCommand = {
     return healthy ? API_EXIT_CODES.ok : API_EXIT_CODES.failure;
   },
 };
-
-function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
