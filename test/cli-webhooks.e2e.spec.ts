@@ -110,7 +110,7 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       [['--url', ENDPOINT], /needs --events/],
       [['--events', '*'], /needs --url/],
       [['--url', ENDPOINT, '--events', 'cheque.*'], /matches no documented event type/],
-      [['--url', ENDPOINT, '--events', '*', '--colour'], /Unknown option '--colour'/],
+      [['--url', ENDPOINT, '--events', '*', '--colour'], /^complycube-webhooks webhooks: unknown option '--colour'$/],
     ])('refuses %j with one line and exit code 2, without calling ComplyCube', async (flags, message) => {
       const { code, stdout, stderr } = await cli(['webhooks', 'create', ...flags]);
       expect(code).toBe(2);
@@ -188,12 +188,34 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       expect(api.requests).toHaveLength(3);
     });
 
+    it.each([
+      [['webhooks', 'list', '--bogus'], "complycube-webhooks webhooks: unknown option '--bogus'\n"],
+      [['doctor', '--url', ENDPOINT, '--bogus'], "complycube-webhooks doctor: unknown option '--bogus'\n"],
+      [['doctor', '--url'], "complycube-webhooks doctor: option '--url <value>' argument missing\n"],
+    ])('answers %j with the one line every command gives for a bad flag', async (args, line) => {
+      const { code, stdout, stderr } = await cli(args);
+      expect([code, stdout, stderr]).toEqual([2, '', line]);
+    });
+
     it('exits 2 without COMPLYCUBE_API_KEY, and refuses to send the key over plain HTTP', async () => {
       const noKey = await cli(['webhooks', 'list'], { COMPLYCUBE_API_KEY: undefined });
       expect([noKey.code, noKey.stderr]).toEqual([2, 'complycube-webhooks webhooks: set COMPLYCUBE_API_KEY to your ComplyCube API key.\n']);
       const plain = await cli(['webhooks', 'list', '--api-url', 'http://api.example.com/v1']);
       expect(plain.code).toBe(2);
       expect(plain.stderr).toMatch(/baseUrl must be HTTPS/);
+      expect(api.requests).toEqual([]);
+    });
+    it.each([
+      ['--api-url', (url: string) => ({ args: ['--api-url', url], env: {} })],
+      ['COMPLYCUBE_API_URL', (url: string) => ({ args: [], env: { COMPLYCUBE_API_URL: url } })],
+    ])('exits 2 without echoing them when %s carries a user name or password', async (_source, given) => {
+      const { args, env } = given(api.baseUrl.replace('http://', 'http://admin:hunter2@'));
+      for (const command of [['webhooks', 'list'], ['doctor', '--url', ENDPOINT]]) {
+        const { code, stdout, stderr } = await cli([...command, ...args], env);
+        expect(code).toBe(2);
+        expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/user name or password/)]);
+        expect(stdout + stderr).not.toMatch(/admin|hunter2/);
+      }
       expect(api.requests).toEqual([]);
     });
   });

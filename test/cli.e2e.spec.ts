@@ -162,6 +162,7 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
       request.on('end', () => {
         requests.push({ body: Buffer.concat(chunks), headers: request.headers });
         if (request.url === '/moved') response.writeHead(301, { location: '/hook' }).end();
+        else if (request.url === '/echo-secret') response.writeHead(400, { 'content-type': 'text/plain' }).end(`bad signature for secret ${SECRET}`);
         else response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted');
       });
     });
@@ -192,6 +193,20 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/event [0-9a-f]{24}: 301\n1 sent: 0 answered 2xx, 1 did not\n$/);
     expect(requests).toHaveLength(1);
+  });
+
+  it('prints its own text whole, even with a secret that occurs in it', async () => {
+    const run = await runCliProcess(['trigger', 'check.failed', '--url', url, '--secret', 'e']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Sending 1 check.failed event to ${url}\nevent [0-9a-f]{24}: 202 accepted\n1 sent: 1 answered 2xx\n$`));
+    expect(run.stderr).toBe('');
+  });
+
+  it("hides the secret where the endpoint's answer echoes it", async () => {
+    const run = await runCliProcess(['trigger', 'check.failed', '--url', url.replace('/hook', '/echo-secret')], { env: ENV });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/event [0-9a-f]{24}: 400 bad signature for secret \*\*\*\n/);
+    expectNoSecret(run);
   });
 
   it('trigger signs exactly the bytes it sends', async () => {
@@ -241,14 +256,13 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     expectNoSecret(run);
   });
 
-  it('never echoes the secret, even where the user typed it by mistake', async () => {
-    const run = await runCliProcess(['sign', '--secret', SECRET, SECRET]);
+  it.each(['trigger', 'replay'])('%s refuses a URL with a user name or password, without echoing them', async (command) => {
+    const withCredentials = refusedUrl.replace('http://', 'http://admin:hunter2@');
+    const args = command === 'trigger' ? ['trigger', 'check.completed.clear'] : ['replay', 'fixtures/events/check.completed.clear.json'];
+    const run = await runCliProcess([...args, '--url', withCredentials], { env: ENV });
     expect(run.code).toBe(2);
-    expectOneErrorLine(run, "complycube-webhooks sign: cannot read '***': no such file");
-    expectNoSecret(run);
-    const fromEnv = await runCliProcess(['trigger', SECRET], { env: ENV });
-    expectOneErrorLine(fromEnv, /unknown event type '\*\*\*'/);
-    expectNoSecret(fromEnv);
+    expectOneErrorLine(run, /user name or password/);
+    expect(run.stdout + run.stderr).not.toMatch(/admin|hunter2/);
   });
 
   it.each(['trigger', 'sign', 'replay'])('%s --help prints its usage', async (command) => {

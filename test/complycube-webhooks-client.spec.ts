@@ -255,6 +255,12 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
       expect(() => new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl })).toThrow(ComplyCubeWebhookConfigurationError);
     });
 
+    it('refuses a base URL with a user name or password, without repeating them', () => {
+      const construct = () => new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl: 'https://admin:hunter2@api.complycube.com/v1' });
+      expect(construct).toThrow(/baseUrl must not contain a user name or password/);
+      expect(construct).not.toThrow(/admin|hunter2/);
+    });
+
     it.each(['', '   ', undefined])('refuses an empty API key (%p)', (apiKey) => {
       expect(() => new ComplyCubeWebhooksClient({ apiKey: apiKey as string })).toThrow(/apiKey/);
     });

@@ -207,6 +207,18 @@ describe('sendComplyCubeEvent to an unreachable endpoint', () => {
   });
 });
 
+describe('sendComplyCubeEvent to a URL with a user name or password', () => {
+  it('refuses it before any request, without repeating them', async () => {
+    const port = await closedPort();
+    const error = await sendComplyCubeEvent(`http://admin:hunter2@127.0.0.1:${port}/x`, createComplyCubeEvent('check.failed'), {
+      secret: SECRET,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/user name or password/);
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toMatch(/admin|hunter2/);
+  });
+});
+
 describe('deliverComplyCubeEvent (no HTTP)', () => {
   async function compileApp() {
     const moduleRef = await Test.createTestingModule({

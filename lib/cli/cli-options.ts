@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { hasUrlCredentials } from '../common/http-url';
 import {
   ComplyCubeEndpointUnreachableError,
   ComplyCubeWebhookResponse,
@@ -54,47 +55,13 @@ export function parseEndpointUrl(value: string | undefined): URL {
   } catch {
     throw new CliUsageError(`bad URL '${text}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
   }
+  if (hasUrlCredentials(url)) {
+    throw new CliUsageError('bad URL: it must not contain a user name or password (the signature authenticates the request)');
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliUsageError(`bad URL '${displayUrl(url)}': only http:// and https:// are supported`);
+    throw new CliUsageError(`bad URL '${url.href}': only http:// and https:// are supported`);
   }
   return url;
-}
-
-/** The URL without any user:password part, for output. */
-export function displayUrl(url: URL): string {
-  const shown = new URL(url.href);
-  shown.username = '';
-  shown.password = '';
-  return shown.href;
-}
-
-/**
- * Runs a command whose output and errors never carry a secret: the `--secret` value(s) and the
- * environment's secret are replaced by `***` wherever they would appear (even echoed back in a
- * usage error or in a response).
- */
-export async function withSecretsRedacted(argv: string[], io: CliIo, run: (io: CliIo) => Promise<number>): Promise<number> {
-  const secrets = secretsIn(argv, io);
-  const redact = (text: string): string => secrets.reduce((result, secret) => result.split(secret).join('***'), text);
-  const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(redact(text)), stderr: (text) => io.stderr(redact(text)) };
-  try {
-    return await run(safeIo);
-  } catch (error) {
-    if (error instanceof CliUsageError) throw new CliUsageError(redact(error.message), error.exitCode);
-    throw new Error(redact(error instanceof Error ? error.message : String(error)));
-  }
-}
-
-function secretsIn(argv: string[], io: CliIo): string[] {
-  const found = [io.env[SECRET_ENV_VARIABLE]];
-  argv.forEach((arg, index) => {
-    if (arg === '--secret') found.push(argv[index + 1]);
-    else if (arg.startsWith('--secret=')) found.push(arg.slice('--secret='.length));
-  });
-  // Longest first, so that a secret containing another is replaced whole.
-  return [...new Set(found.filter((secret): secret is string => typeof secret === 'string' && secret.trim() !== ''))].sort(
-    (a, b) => b.length - a.length,
-  );
 }
 
 /** The exact bytes of `file`, or of standard input for none or `-`. */
@@ -115,15 +82,22 @@ export async function postToEndpoint(url: URL, body: string | Buffer, secret: st
     return await postSignedComplyCubeBody(url.href, body, { secret, timeoutMs: ENDPOINT_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof ComplyCubeEndpointUnreachableError) {
-      throw new CliUsageError(`cannot reach ${displayUrl(url)}: ${error.reason}`, 1);
+      throw new CliUsageError(`cannot reach ${url.href}: ${error.reason}`, 1);
     }
     throw error;
   }
 }
 
-/** `200 {"received":true}`: the status and the body, on one line. */
-export function describeResponse(response: ComplyCubeWebhookResponse): string {
-  const text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+/** Shorter secrets are not looked for in answers: hiding them would mangle ordinary text. */
+const MIN_REDACTED_SECRET_LENGTH = 8;
+
+/**
+ * `200 {"received":true}`: the status and the body, on one line. The body is the endpoint's text,
+ * which may echo the secret back (a debugging endpoint, a misconfigured proxy): it is shown as `***`.
+ */
+export function describeResponse(response: ComplyCubeWebhookResponse, secret: string): string {
+  let text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+  if (secret.length >= MIN_REDACTED_SECRET_LENGTH) text = text.split(secret).join('***');
   return `${response.status}${text ? ` ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
 }
 

@@ -19,21 +19,12 @@ export const API_EXIT_CODES = {
   unreachable: 5,
 } as const;
 
-/** Flags every API command takes; spread into its `parseArgs` options. */
+/** Flags every API command takes; spread into its `parseCommandArgs` options. */
 export const API_OPTIONS = {
   json: { type: 'boolean' },
   'api-url': { type: 'string' },
   timeout: { type: 'string' },
 } as const;
-
-/** Runs `parseArgs`, turning a bad flag into a one-line usage error. */
-export function parseFlags<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 /** Values of a repeatable, comma-separated flag such as `--events a,b --events c`. */
 export function splitList(values: string[] | undefined): string[] {

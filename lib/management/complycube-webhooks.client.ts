@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeFetchFailure } from '../common/fetch-failure';
+import { hasUrlCredentials, isHttpsUrl } from '../common/http-url';
 import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
 import {
   ComplyCubeApiCall,
@@ -214,6 +216,11 @@ function checkBaseUrl(baseUrl: string): string {
   } catch {
     throw new ComplyCubeWebhookConfigurationError(`ComplyCubeApiModule: baseUrl ${JSON.stringify(baseUrl)} is not a URL.`);
   }
+  if (hasUrlCredentials(url)) {
+    throw new ComplyCubeWebhookConfigurationError(
+      'ComplyCubeApiModule: baseUrl must not contain a user name or password: ComplyCube takes the API key in a header.',
+    );
+  }
   const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== 'https:' && !loopback) {
     throw new ComplyCubeWebhookConfigurationError(
@@ -261,14 +268,6 @@ function checkWebhookRequest(request: WebhookRequest, creating: boolean): Webhoo
   return Object.fromEntries(Object.entries({ url, enabled, events, description }).filter(([, value]) => value !== undefined));
 }
 
-function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 /** Keeps the documented fields only: a secret in a list or get answer goes no further. */
 function toWebhook(data: unknown): Webhook | undefined {
   if (!isRecord(data) || typeof data.id !== 'string' || typeof data.url !== 'string') return undefined;
@@ -314,15 +313,6 @@ async function pause(ms: number, signal?: AbortSignal): Promise<void> {
   } catch (error) {
     throw signal?.aborted ? signal.reason : error;
   }
-}
-
-function describeFetchFailure(error: unknown): string {
-  // Duck-typed: fetch's errors may come from another realm (e.g. a test sandbox).
-  const cause = (error as { cause?: { message?: unknown; code?: unknown } } | undefined)?.cause;
-  if (typeof cause?.message === 'string' && cause.message) return cause.message;
-  if (typeof cause?.code === 'string') return cause.code;
-  const message = (error as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : String(error);
 }
 
 function isRecord(value: unknown): value is Record<string, any> {

@@ -1,3 +1,5 @@
+import { describeFetchFailure, fetchFailureCode } from '../common/fetch-failure';
+import { hasUrlCredentials } from '../common/http-url';
 import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
 import { signComplyCubePayload } from './sign-complycube-payload';
 
@@ -27,12 +29,19 @@ export class ComplyCubeEndpointUnreachableError extends Error {
   }
 }
 
-/** POSTs exactly `body`, signed as ComplyCube signs it, as `application/json`. */
+/**
+ * POSTs exactly `body`, signed as ComplyCube signs it, as `application/json`. A URL with a user
+ * name or password is refused (a TypeError that does not repeat them): ComplyCube authenticates
+ * with the signature, and credentials in a URL end up in messages and logs.
+ */
 export async function postSignedComplyCubeBody(
   url: string,
   body: string | Buffer,
   options: PostSignedBodyOptions,
 ): Promise<ComplyCubeWebhookResponse> {
+  if (hasUrlCredentials(new URL(url))) {
+    throw new TypeError('the endpoint URL must not contain a user name or password: the signature authenticates the request.');
+  }
   const signature = signComplyCubePayload(body, options.secret);
   let response: Response;
   try {
@@ -45,7 +54,7 @@ export async function postSignedComplyCubeBody(
       signal: options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    throw new ComplyCubeEndpointUnreachableError(url, describeFetchFailure(error, options.timeoutMs));
+    throw new ComplyCubeEndpointUnreachableError(url, describeFailure(error, options.timeoutMs));
   }
   const text = await response.text();
   return { status: response.status, body: parseJson(text), text };
@@ -59,21 +68,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-const NETWORK_CAUSES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused (is the app running on that port?)',
-  ECONNRESET: 'the connection was reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ETIMEDOUT: 'the connection timed out',
-};
-
 // Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test VM context).
-function describeFetchFailure(error: unknown, timeoutMs: number | undefined): string {
-  const failure = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; cause?: unknown };
-  if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return `no answer within ${timeoutMs === undefined ? 'the time limit' : `${timeoutMs / 1000} s`}`;
-  const cause = (typeof failure.cause === 'object' && failure.cause !== null ? failure.cause : {}) as { code?: unknown; message?: unknown };
-  if (typeof cause.code === 'string') return NETWORK_CAUSES[cause.code] ?? cause.code;
-  if (typeof cause.message === 'string') return cause.message;
-  return typeof failure.message === 'string' ? failure.message : String(error);
+function describeFailure(error: unknown, timeoutMs: number | undefined): string {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs === undefined ? 'the time limit' : `${timeoutMs / 1000} s`}`;
+  if (fetchFailureCode(error) === 'ECONNREFUSED') return 'connection refused (is the app running on that port?)';
+  return describeFetchFailure(error);
 }

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { isHttpsUrl } from '../../common/http-url';
 import { isValidComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { diagnoseComplyCubeSubscription } from '../../management/complycube-subscription.diagnosis';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
-import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, parseFlags, splitList, toCliError } from '../complycube-api.cli-client';
+import { parseCommandArgs } from '../cli-options';
+import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../complycube-api.cli-client';
 import { summarizeEvents } from './webhooks.command';
 
 const USAGE = [
@@ -18,18 +19,14 @@ const USAGE = [
   API_OPTIONS_HELP,
 ].join('\n');
 
+const DOCTOR_OPTIONS = { ...API_OPTIONS, url: { type: 'string' }, events: { type: 'string', multiple: true } } as const;
+
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: "Check that ComplyCube's webhook for an endpoint exists, is enabled and sends what it should",
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseFlags(() =>
-      parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { ...API_OPTIONS, url: { type: 'string' }, events: { type: 'string', multiple: true } },
-      }),
-    );
+    const { values, positionals } = parseCommandArgs(argv, DOCTOR_OPTIONS, true);
     if (positionals.length > 0) throw new CliUsageError(`doctor takes no arguments (got '${positionals.join(' ')}').`);
     const url = values.url;
     if (!url || !isHttpsUrl(url)) throw new CliUsageError('doctor needs --url with the HTTPS URL ComplyCube posts to.');
@@ -61,11 +58,3 @@ export const doctorCommand: CliCommand = {
     return healthy ? API_EXIT_CODES.ok : API_EXIT_CODES.failure;
   },
 };
-
-function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

@@ -2,7 +2,6 @@ import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,
   describeResponse,
-  displayUrl,
   isSuccess,
   parseCommandArgs,
   readBody,
@@ -10,7 +9,6 @@ import {
   postToEndpoint,
   resolveSecret,
   SECRET_ENV_VARIABLE,
-  withSecretsRedacted,
 } from '../cli-options';
 
 const USAGE = `Usage: complycube-webhooks replay <file.json> [options]
@@ -33,7 +31,7 @@ export const replayCommand: CliCommand = {
   name: 'replay',
   summary: 'Send a saved event body, signed, byte for byte',
   usage: USAGE,
-  run: (argv, io) => withSecretsRedacted(argv, io, (safeIo) => replay(argv, safeIo)),
+  run: replay,
 };
 
 async function replay(argv: string[], io: CliIo): Promise<number> {
@@ -52,8 +50,8 @@ async function replay(argv: string[], io: CliIo): Promise<number> {
   }
   const { id, type } = (typeof event === 'object' && event !== null ? event : {}) as { id?: unknown; type?: unknown };
   const what = typeof type === 'string' ? `${type} event${typeof id === 'string' ? ` ${id}` : ''}` : 'body';
-  io.stdout(`Replaying ${what} (${body.length} bytes) to ${displayUrl(url)}\n`);
+  io.stdout(`Replaying ${what} (${body.length} bytes) to ${url.href}\n`);
   const response = await postToEndpoint(url, body, secret);
-  io.stdout(`${describeResponse(response)}\n`);
+  io.stdout(`${describeResponse(response, secret)}\n`);
   return isSuccess(response) ? 0 : 1;
 }

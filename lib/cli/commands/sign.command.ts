@@ -1,6 +1,6 @@
 import { signComplyCubePayload } from '../../testing/sign-complycube-payload';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
-import { parseCommandArgs, readBody, resolveSecret, SECRET_ENV_VARIABLE, withSecretsRedacted } from '../cli-options';
+import { parseCommandArgs, readBody, resolveSecret, SECRET_ENV_VARIABLE } from '../cli-options';
 
 const USAGE = `Usage: complycube-webhooks sign [file] [options]
 
@@ -21,7 +21,7 @@ export const signCommand: CliCommand = {
   name: 'sign',
   summary: 'Print the signature of a body read from a file or stdin',
   usage: USAGE,
-  run: (argv, io) => withSecretsRedacted(argv, io, (safeIo) => sign(argv, safeIo)),
+  run: sign,
 };
 
 async function sign(argv: string[], io: CliIo): Promise<number> {

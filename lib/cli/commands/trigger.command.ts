@@ -5,14 +5,12 @@ import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,
   describeResponse,
-  displayUrl,
   isSuccess,
   parseCommandArgs,
   parseEndpointUrl,
   postToEndpoint,
   resolveSecret,
   SECRET_ENV_VARIABLE,
-  withSecretsRedacted,
 } from '../cli-options';
 
 const MAX_COUNT = 10_000;
@@ -51,7 +49,7 @@ export const triggerCommand: CliCommand = {
   name: 'trigger',
   summary: 'Send realistic signed events of a type to an endpoint',
   usage: USAGE,
-  run: (argv, io) => withSecretsRedacted(argv, io, (safeIo) => trigger(argv, safeIo)),
+  run: trigger,
 };
 
 async function trigger(argv: string[], io: CliIo): Promise<number> {
@@ -81,14 +79,14 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
   };
   // Built before anything is sent, so that a --set that does not apply stops the command first.
   let event = build();
-  io.stdout(`Sending ${count} ${type} event${count === 1 ? '' : 's'} to ${displayUrl(url)}\n`);
+  io.stdout(`Sending ${count} ${type} event${count === 1 ? '' : 's'} to ${url.href}\n`);
   let succeeded = 0;
   for (let index = 1; index <= count; index += 1) {
     if (index > 1) event = build();
     const response = await postToEndpoint(url, JSON.stringify(event), secret);
     if (isSuccess(response)) succeeded += 1;
     const progress = count > 1 ? `[${index}/${count}] ` : '';
-    io.stdout(`${progress}event ${String(event.id)}: ${describeResponse(response)}\n`);
+    io.stdout(`${progress}event ${String(event.id)}: ${describeResponse(response, secret)}\n`);
   }
   const failed = count - succeeded;
   io.stdout(`${count} sent: ${succeeded} answered 2xx${failed ? `, ${failed} did not` : ''}\n`);

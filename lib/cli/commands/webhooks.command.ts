@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
 import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { ComplyCubeWebhooksClient } from '../../management/complycube-webhooks.client';
 import { Webhook } from '../../management/interfaces/complycube-webhook.interface';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
-import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, parseFlags, splitList, toCliError } from '../complycube-api.cli-client';
+import { parseCommandArgs } from '../cli-options';
+import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../complycube-api.cli-client';
 import { formatTable } from '../text-table';
 
 const USAGE = [
@@ -24,6 +24,14 @@ const USAGE = [
   API_OPTIONS_HELP,
 ].join('\n');
 
+const WEBHOOKS_OPTIONS = {
+  ...API_OPTIONS,
+  url: { type: 'string' },
+  events: { type: 'string', multiple: true },
+  description: { type: 'string' },
+  disabled: { type: 'boolean' },
+} as const;
+
 const SHOWN_EVENTS = 3;
 
 export const webhooksCommand: CliCommand = {
@@ -31,19 +39,7 @@ export const webhooksCommand: CliCommand = {
   summary: 'List, create, enable, disable or delete ComplyCube webhooks',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseFlags(() =>
-      parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          ...API_OPTIONS,
-          url: { type: 'string' },
-          events: { type: 'string', multiple: true },
-          description: { type: 'string' },
-          disabled: { type: 'boolean' },
-        },
-      }),
-    );
+    const { values, positionals } = parseCommandArgs(argv, WEBHOOKS_OPTIONS, true);
     const [action, ...rest] = positionals;
     if (!action) throw new CliUsageError('name an action: list, create, enable, disable or delete.');
     const client = createCliClient(values, io);
