@@ -12,10 +12,21 @@ import {
 import { ADAPTERS, startTestApp } from './utils/app';
 import { DELIVERY_SECRET, DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
 import { makeEvent } from './utils/events';
+import { ManualClock } from './utils/manual-clock';
 import { postWebhook } from './utils/http';
 import { sleep, waitFor } from './utils/wait';
 
 const BOTH = ['openCase', 'sendEmail'];
+
+/** The memory store, counting the claim renewals it has applied. */
+class RenewalCountingStore extends MemoryIdempotencyStore {
+  renewals = 0;
+  override async renewClaim(eventId: string, owner: string, claimTtlMs: number): Promise<boolean> {
+    const held = await super.renewClaim(eventId, owner, claimTtlMs);
+    this.renewals += 1;
+    return held;
+  }
+}
 
 /** A store whose backend is down: every operation rejects. */
 class UnreachableStore implements ComplyCubeIdempotencyStore {
@@ -103,14 +114,16 @@ describe.each(ADAPTERS)('delivery guarantees with the default memory store on %s
 
 describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
   it('lets the next delivery handle an event whose claim was left by a crashed instance, once the claim TTL passes', async () => {
-    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock();
+    const store = new MemoryIdempotencyStore({ now: clock.now });
     const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 } });
     try {
       const event = makeEvent('check.completed.rejected');
       expect((await store.claim(event.id, 'instance-that-crashed', 300)).status).toBe('claimed');
+      clock.advance(299);
       expect((await endpoint.deliver(event)).status).toBe(409);
       expect(endpoint.journal.startsOf(event.id)).toEqual([]);
-      await sleep(350);
+      clock.advance(1);
       const retry = await endpoint.deliver(event);
       expect(retry.status).toBe(200);
       expect(retry.json).toEqual({ received: true });
@@ -121,12 +134,19 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
   });
 
   it('keeps a running delivery\'s claim alive past the claim TTL, so a retry gets 409 and not a second run', async () => {
-    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { claimTtlMs: 150 }, handlerTimeoutMs: 100 });
+    const clock = new ManualClock();
+    const store = new RenewalCountingStore({ now: clock.now });
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 }, handlerTimeoutMs: 100 });
     try {
       const event = makeEvent('check.completed.rejected');
       const release = endpoint.journal.hold('openCase');
       expect((await endpoint.deliver(event)).status).toBe(503);
-      await sleep(400);
+      // Each step waits for a renewal, then moves the store's clock by two thirds of the claim TTL.
+      for (let step = 0; step < 3; step += 1) {
+        const renewalsBefore = store.renewals;
+        await waitFor('the running delivery to renew its claim', () => store.renewals > renewalsBefore);
+        clock.advance(200);
+      }
       expect((await endpoint.deliver(event)).status).toBe(409);
       release();
       expect((await endpoint.redeliver(event)).json).toEqual({ received: true, duplicate: true });
@@ -217,12 +237,14 @@ describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
 describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
   it('waits for handlers still running after the deadline, so their outcome is recorded', async () => {
     const store = new MemoryIdempotencyStore();
-    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 100, idempotency: { store } });
+    // Shutdown waits for running handlers up to handlerTimeoutMs: long enough to see it waiting.
+    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 1500, idempotency: { store } });
     const event = makeEvent('check.completed.rejected');
     const release = endpoint.journal.hold('sendEmail');
     expect((await endpoint.deliver(event)).status).toBe(503);
     const closing = endpoint.server.close();
-    await sleep(30);
+    const closedBeforeRelease = await Promise.race([closing.then(() => true), sleep(100).then(() => false)]);
+    expect(closedBeforeRelease).toBe(false);
     release();
     await closing;
     expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ComplyCubeIdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
 import { hexId } from './utils/events';
+import { ManualClock } from './utils/manual-clock';
 import { describeWithRedis, RedisServer } from './utils/redis-server';
 import { sleep } from './utils/wait';
 
@@ -9,8 +10,19 @@ const HOUR = 60 * 60 * 1000;
 // The Redis store reports connection loss through Nest's Logger; these tests stop Redis on purpose.
 beforeAll(() => Logger.overrideLogger(false));
 
+/**
+ * Lets time pass for a store: a manual clock moves at once, Redis needs real time. The real-time
+ * TTLs leave seconds of slack for a loaded machine wherever a record must still be alive.
+ */
+interface Time {
+  pass(ms: number): Promise<void>;
+}
+const CLAIM_TTL = 1500;
+const RENEWALS = 4;
+const RECORD_TTL = 1500;
+
 /** What every ComplyCubeIdempotencyStore promises, whatever keeps the records. */
-function storeContract(open: () => Promise<ComplyCubeIdempotencyStore>): void {
+function storeContract(open: () => Promise<ComplyCubeIdempotencyStore>, time: Time): void {
   let store: ComplyCubeIdempotencyStore;
   beforeAll(async () => {
     store = await open();
@@ -58,20 +70,22 @@ function storeContract(open: () => Promise<ComplyCubeIdempotencyStore>): void {
     const id = hexId();
     await store.claim(id, 'crashed', 150);
     await store.markHandlerDone(id, 'Ledger.write', HOUR);
-    await sleep(250);
-    expect(await store.claim(id, 'next', 150)).toEqual({ status: 'claimed', doneHandlerKeys: ['Ledger.write'] });
-    await sleep(100);
-    expect(await store.renewClaim(id, 'next', 150)).toBe(true);
-    await sleep(100);
-    expect(await store.claim(id, 'other', 150)).toEqual({ status: 'in-flight' });
+    await time.pass(250);
+    expect(await store.claim(id, 'next', CLAIM_TTL)).toEqual({ status: 'claimed', doneHandlerKeys: ['Ledger.write'] });
+    // Renewed well within its TTL, the claim outlives that TTL several times over.
+    for (let renewal = 0; renewal < RENEWALS; renewal += 1) {
+      await time.pass(CLAIM_TTL / 3);
+      expect(await store.renewClaim(id, 'next', CLAIM_TTL)).toBe(true);
+    }
+    expect(await store.claim(id, 'other', CLAIM_TTL)).toEqual({ status: 'in-flight' });
   });
 
   it('forgets a completed event after the record TTL', async () => {
     const id = hexId();
     await store.claim(id, 'a', 100);
-    await store.complete(id, 'a', 150);
+    await store.complete(id, 'a', RECORD_TTL);
     expect((await store.claim(id, 'b', 100)).status).toBe('completed');
-    await sleep(250);
+    await time.pass(RECORD_TTL + 500);
     expect((await store.claim(id, 'b', 100)).status).toBe('claimed');
   });
 
@@ -84,7 +98,8 @@ function storeContract(open: () => Promise<ComplyCubeIdempotencyStore>): void {
 }
 
 describe('MemoryIdempotencyStore', () => {
-  storeContract(async () => new MemoryIdempotencyStore());
+  const clock = new ManualClock();
+  storeContract(async () => new MemoryIdempotencyStore({ now: clock.now }), { pass: async (ms) => clock.advance(ms) });
 
   it('is bounded in entries: the least recently used event is forgotten', async () => {
     const store = new MemoryIdempotencyStore({ maxEntries: 3 });
@@ -101,6 +116,10 @@ describe('MemoryIdempotencyStore', () => {
   it('rejects a maxEntries that is not a positive integer', () => {
     expect(() => new MemoryIdempotencyStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
     expect(() => new MemoryIdempotencyStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
+  });
+
+  it('rejects a now that is not a function', () => {
+    expect(() => new MemoryIdempotencyStore({ now: 5 as never })).toThrow(/now must be a function/);
   });
 });
 
@@ -120,7 +139,7 @@ describeWithRedis('RedisIdempotencyStore on a real redis-server', () => {
     stores.push(store);
     await store.open();
     return store;
-  });
+  }, { pass: sleep });
 
   it('fails an operation within operationTimeoutMs while Redis is down, and works again once it is back', async () => {
     const flaky = await RedisServer.start();

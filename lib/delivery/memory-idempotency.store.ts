@@ -4,6 +4,11 @@ import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './complycube-
 export interface MemoryIdempotencyStoreOptions {
   /** Most event ids remembered at once; the least recently used are forgotten first. Default 100 000. */
   maxEntries?: number;
+  /**
+   * The clock claims and records expire by, in ms. Default `performance.now`. Pass your own to
+   * test expiry without waiting.
+   */
+  now?: () => number;
 }
 
 interface EventRecord {
@@ -22,13 +27,21 @@ const DEFAULT_MAX_ENTRIES = 100_000;
  */
 export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
   private readonly records: LRUCache<string, EventRecord>;
+  private readonly now: () => number;
 
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
       throw new TypeError(`MemoryIdempotencyStore: maxEntries must be a positive integer (got ${String(maxEntries)}).`);
     }
-    this.records = new LRUCache<string, EventRecord>({ max: maxEntries });
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('MemoryIdempotencyStore: now must be a function returning milliseconds.');
+    }
+    this.now = options.now ?? (() => performance.now());
+    // A given clock is read at every check: the cache's default caches the time for a millisecond.
+    this.records = options.now
+      ? new LRUCache<string, EventRecord>({ max: maxEntries, perf: { now: options.now }, ttlResolution: 0 })
+      : new LRUCache<string, EventRecord>({ max: maxEntries });
   }
 
   /** How many event ids are remembered now. */
@@ -37,7 +50,7 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
   }
 
   async claim(eventId: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {
-    const now = performance.now();
+    const now = this.now();
     const record = this.records.get(eventId);
     if (record?.completed) return { status: 'completed' };
     if (record?.claim && record.claim.expiresAt > now) return { status: 'in-flight' };
@@ -54,7 +67,7 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
   async renewClaim(eventId: string, owner: string, claimTtlMs: number): Promise<boolean> {
     const record = this.records.get(eventId);
     if (!record?.claim || record.claim.owner !== owner) return false;
-    record.claim.expiresAt = performance.now() + claimTtlMs;
+    record.claim.expiresAt = this.now() + claimTtlMs;
     if (record.done.length === 0 && !record.completed) this.records.set(eventId, record, { ttl: claimTtlMs });
     return true;
   }
