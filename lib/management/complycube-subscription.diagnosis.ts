@@ -1,6 +1,7 @@
 import { COMPLYCUBE_EVENT_TYPES } from '../events/complycube-event-types';
 import { matchesComplyCubeEventPattern } from '../events/complycube-event-pattern';
 import { Webhook } from './interfaces/complycube-webhook.interface';
+import { joinRoutePath } from '../common/route-path';
 
 /**
  * One thing wrong with how ComplyCube delivers to an endpoint. An `error` loses events
@@ -113,8 +114,9 @@ function wantedEventsFor(patterns: readonly string[]): string[] | undefined {
  * (global prefix, module path), joined with exactly one slash.
  */
 export function complyCubeWebhookUrl(publicUrl: string, ...segments: Array<string | undefined>): string {
-  const route = segments.map((segment) => (segment ?? '').replace(/^\/+|\/+$/g, '')).filter(Boolean);
-  return [publicUrl.replace(/\/+$/, ''), ...route].join('/');
+  const base = publicUrl.replace(/\/+$/, '');
+  const route = joinRoutePath(...segments);
+  return route ? `${base}/${route}` : base;
 }
 
 /** Whether two webhook URLs name the same endpoint: host case, a default port and a trailing slash do not count. */

@@ -5,6 +5,7 @@ import { AddressInfo } from 'node:net';
 import { COMPLYCUBE_WEBHOOK_PATH } from '../constants';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 import { ComplyCubeWebhookResponse, postSignedComplyCubeBody } from './post-signed-complycube-body';
+import { joinRoutePath } from '../common/route-path';
 
 export interface SendComplyCubeEventOptions {
   /** The webhook secret the app verifies with. */
@@ -37,14 +38,14 @@ export async function sendComplyCubeEvent(
   await target.init();
   const path = options.path ?? defaultEndpointPath(target);
   const server = target.getHttpServer() as Server;
-  if (server.listening) return post(`${baseUrl(server)}/${trimSlashes(path)}`);
+  if (server.listening) return post(`${baseUrl(server)}/${joinRoutePath(path)}`);
   // Fastify routes requests only once it is ready; Express has no such step.
   const instance: unknown = target.getHttpAdapter().getInstance();
   const ready = (instance as { ready?: unknown } | undefined)?.ready;
   if (typeof ready === 'function') await ready.call(instance);
   await listenOnLoopback(server);
   try {
-    return await post(`${baseUrl(server)}/${trimSlashes(path)}`);
+    return await post(`${baseUrl(server)}/${joinRoutePath(path)}`);
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -58,7 +59,7 @@ function defaultEndpointPath(app: INestApplication): string {
     throw new Error('sendComplyCubeEvent(): the app does not import ComplyCubeWebhookModule; pass options.path or a full URL.');
   }
   const prefix = app.get(ApplicationConfig, { strict: false }).getGlobalPrefix();
-  return [prefix, modulePath].map(trimSlashes).filter(Boolean).join('/');
+  return joinRoutePath(prefix, modulePath);
 }
 
 function baseUrl(server: Server): string {
@@ -79,8 +80,4 @@ function listenOnLoopback(server: Server): Promise<void> {
       resolve();
     });
   });
-}
-
-function trimSlashes(segment: string): string {
-  return segment.replace(/^\/+|\/+$/g, '');
 }

@@ -15,6 +15,7 @@ import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 import { ComplyCubeSignatureGuard } from '../verification/complycube-signature.guard';
 import { ComplyCubeEventPipe } from './complycube-event.pipe';
 import { ComplyCubeWebhookReceiver } from './complycube-webhook.receiver';
+import { joinRoutePath } from '../common/route-path';
 
 /**
  * A fresh controller class per module registration, so that two endpoints (two paths, two
@@ -32,7 +33,7 @@ export function createComplyCubeWebhookController(path: string, decorators: read
     ) {}
 
     onApplicationBootstrap(): void {
-      const route = [this.appConfig.getGlobalPrefix(), path].map(trimSlashes).filter(Boolean).join('/');
+      const route = joinRoutePath(this.appConfig.getGlobalPrefix(), path);
       this.logger.log(`Receiving ComplyCube webhooks at POST /${route}`);
     }
 
@@ -50,8 +51,4 @@ export function createComplyCubeWebhookController(path: string, decorators: read
     controller = (decorate(controller) as Type<unknown> | void) ?? controller;
   }
   return controller;
-}
-
-function trimSlashes(segment: string): string {
-  return segment.replace(/^\/+|\/+$/g, '');
 }
