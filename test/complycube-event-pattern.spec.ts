@@ -1,7 +1,11 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import fc from 'fast-check';
 import { COMPLYCUBE_EVENT_TYPES } from '../lib/events/complycube-event-types';
-import { matchesComplyCubeEventPattern, toEmitterEventName } from '../lib/events/complycube-event-pattern';
+import {
+  isValidComplyCubeEventPattern,
+  matchesComplyCubeEventPattern,
+  toEmitterEventName,
+} from '../lib/events/complycube-event-pattern';
 
 describe('matchesComplyCubeEventPattern', () => {
   it.each([
@@ -34,8 +38,8 @@ describe('matchesComplyCubeEventPattern', () => {
     const patternArbitrary = fc
       .array(fc.constantFrom(...segments), { minLength: 1, maxLength: 4 })
       .map((parts) => parts.join('.'))
-      // EventEmitter2 does not support two `**` in a row; a pattern never needs them.
-      .filter((pattern) => !pattern.includes('**.**'));
+      // Patterns the decorator refuses (a wildcard right after `**`) are never subscribed.
+      .filter((pattern) => isValidComplyCubeEventPattern(pattern));
     fc.assert(
       fc.property(patternArbitrary, (pattern) => {
         const emitter = new EventEmitter2({ wildcard: true });
@@ -49,5 +53,14 @@ describe('matchesComplyCubeEventPattern', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('refuses the patterns EventEmitter2 cannot route as documented: a wildcard next to **', () => {
+    for (const pattern of ['**.*.cancelled', '**.**', 'check.**.*', '**.*', 'check.completed.*.**', '*.**']) {
+      expect([pattern, isValidComplyCubeEventPattern(pattern)]).toEqual([pattern, false]);
+    }
+    for (const pattern of ['**.cancelled', '*.*.cancelled', 'check.**', 'check.**.clear', '**']) {
+      expect([pattern, isValidComplyCubeEventPattern(pattern)]).toEqual([pattern, true]);
+    }
   });
 });

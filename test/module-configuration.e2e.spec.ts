@@ -284,5 +284,6 @@ describe('start-up errors', () => {
     expect(() => OnComplyCubeEvent('check..completed' as never)).toThrow(/not an event pattern/);
     expect(() => OnComplyCubeEvent([])).toThrow(/at least one/);
     expect(() => OnComplyCubeEvent('check.*x' as never)).toThrow(/not an event pattern/);
+    expect(() => OnComplyCubeEvent('**.*.cancelled')).toThrow(/'\*\*' may not stand next to another wildcard/);
   });
 });

@@ -57,7 +57,8 @@ export function OnComplyCubeEvent<P extends ComplyCubeEventPattern>(
     if (!isValidComplyCubeEventPattern(candidate)) {
       throw new TypeError(
         `@OnComplyCubeEvent(): ${JSON.stringify(candidate)} is not an event pattern. ` +
-          "Use dot-separated segments such as 'check.completed.rejected', 'check.*' or 'check.**'.",
+          "Use dot-separated segments such as 'check.completed.rejected', 'check.*' or 'check.**'; " +
+          "a '**' may not stand next to another wildcard ('**.*.x', 'x.*.**' and '**.**' are not routed reliably).",
       );
     }
   }

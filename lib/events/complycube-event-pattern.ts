@@ -79,7 +79,14 @@ const EVENT_TYPE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
 /** Whether `pattern` is well formed: dot-separated segments of letters, digits, `_`, `-`, or `*` / `**`. */
 export function isValidComplyCubeEventPattern(pattern: unknown): pattern is string {
-  return typeof pattern === 'string' && pattern.length > 0 && pattern.split('.').every((segment) => SEGMENT.test(segment));
+  if (typeof pattern !== 'string' || pattern.length === 0) return false;
+  const segments = pattern.split('.');
+  // EventEmitter2 does not route a `**` next to another wildcard as documented (`**.*.x` misses
+  // types it should match, `x.*.**` reaches `x`), so such patterns are refused, not misrouted.
+  const wildcardBesideGlobstar = segments.some(
+    (segment, index) => segment === '**' && (segments[index + 1]?.startsWith('*') || segments[index - 1]?.startsWith('*')),
+  );
+  return !wildcardBesideGlobstar && segments.every((segment) => SEGMENT.test(segment));
 }
 
 /** Event types are plain dot-separated names: no wildcards, no empty segments. */
