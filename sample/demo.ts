@@ -5,9 +5,10 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { ComplyCubeWebhookMetrics } from 'nestjs-complycube-webhooks';
+import { signComplyCubePayload } from 'nestjs-complycube-webhooks/testing';
 import { AppModule } from './app.module';
 
 const HANDLER_CONTEXTS = new Set(['ChecksService', 'ClientsService', 'AuditService']);
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}/webhooks/complycube`;
   console.log(`Sample app listening; ComplyCube webhooks go to POST ${url}\n`);
 
-  const sign = (body: string, key = secret): string => createHmac('sha256', key).update(body).digest('hex');
+  const sign = (body: string, key = secret): string => signComplyCubePayload(body, key);
   const rejected = event('check.completed.rejected', 'check', { status: 'complete', outcome: 'rejected' });
   const story: Array<{ title: string; body: string; signature?: string }> = [
     { title: 'client.created', body: JSON.stringify(event('client.created', 'client', { type: 'person' })) },
