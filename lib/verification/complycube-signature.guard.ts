@@ -13,7 +13,7 @@ import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
 import { RAW_BODY_MISSING_MESSAGE } from '../complycube-webhook.errors';
 import { ComplyCubeWebhookMetrics } from '../delivery/complycube-webhook.metrics';
 import { COMPLYCUBE_WEBHOOK_SECRETS } from './complycube-webhook-secrets.provider';
-import { verifyComplyCubeSignature } from './verify-complycube-signature';
+import { ComplyCubeSignatureVerifier, createComplyCubeSignatureVerifier } from './verify-complycube-signature';
 
 interface IncomingWebhookRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -30,10 +30,14 @@ interface IncomingWebhookRequest {
 export class ComplyCubeSignatureGuard implements CanActivate {
   private readonly logger = new Logger('ComplyCubeWebhooks');
 
+  private readonly verify: ComplyCubeSignatureVerifier;
+
   constructor(
-    @Inject(COMPLYCUBE_WEBHOOK_SECRETS) private readonly secrets: string[],
+    @Inject(COMPLYCUBE_WEBHOOK_SECRETS) secrets: string[],
     @Optional() private readonly metrics?: ComplyCubeWebhookMetrics,
-  ) {}
+  ) {
+    this.verify = createComplyCubeSignatureVerifier(secrets);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IncomingWebhookRequest>();
@@ -50,7 +54,7 @@ export class ComplyCubeSignatureGuard implements CanActivate {
       this.logger.error(RAW_BODY_MISSING_MESSAGE);
       throw new InternalServerErrorException();
     }
-    if (!verifyComplyCubeSignature(rawBody, headers[COMPLYCUBE_SIGNATURE_HEADER], this.secrets)) {
+    if (!this.verify(rawBody, headers[COMPLYCUBE_SIGNATURE_HEADER])) {
       this.metrics?.countRejection('signature');
       throw new UnauthorizedException('Missing or invalid ComplyCube-Signature.');
     }

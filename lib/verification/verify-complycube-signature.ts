@@ -20,6 +20,32 @@ export function normalizeComplyCubeSecrets(secrets: unknown): string[] {
   return list as string[];
 }
 
+/** Checks one request's raw body and `ComplyCube-Signature` value against secrets fixed in advance. */
+export type ComplyCubeSignatureVerifier = (rawBody: Buffer | string, signature: unknown) => boolean;
+
+/**
+ * A verifier for a fixed set of secrets, checked once here rather than on every request.
+ * Throws a TypeError for invalid secrets, like verifyComplyCubeSignature.
+ */
+export function createComplyCubeSignatureVerifier(secrets: string | readonly string[]): ComplyCubeSignatureVerifier {
+  const keys = normalizeComplyCubeSecrets(secrets);
+  return (rawBody, signature) => {
+    if (typeof signature !== 'string') return false;
+    const hex = signature.trim();
+    if (!SIGNATURE_FORMAT.test(hex)) return false;
+    if (typeof rawBody !== 'string' && !Buffer.isBuffer(rawBody)) return false;
+
+    const received = Buffer.from(hex, 'hex');
+    let matched = false;
+    for (const key of keys) {
+      const expected = createHmac('sha256', key).update(rawBody).digest();
+      // Every secret is compared, so timing does not reveal which one matched.
+      if (timingSafeEqual(expected, received)) matched = true;
+    }
+    return matched;
+  };
+}
+
 /**
  * Checks a `ComplyCube-Signature` header value: lowercase or uppercase hex of HMAC-SHA256 over the
  * raw request body, keyed by the webhook secret. Every secret is tried (key rotation), each in
@@ -34,20 +60,7 @@ export function verifyComplyCubeSignature(
   signature: unknown,
   secrets: string | readonly string[],
 ): boolean {
-  const keys = normalizeComplyCubeSecrets(secrets);
-  if (typeof signature !== 'string') return false;
-  const hex = signature.trim();
-  if (!SIGNATURE_FORMAT.test(hex)) return false;
-  if (typeof rawBody !== 'string' && !Buffer.isBuffer(rawBody)) return false;
-
-  const received = Buffer.from(hex, 'hex');
-  let matched = false;
-  for (const key of keys) {
-    const expected = createHmac('sha256', key).update(rawBody).digest();
-    // Every secret is compared, so timing does not reveal which one matched.
-    if (timingSafeEqual(expected, received)) matched = true;
-  }
-  return matched;
+  return createComplyCubeSignatureVerifier(secrets)(rawBody, signature);
 }
 
 function describe(value: unknown): string {
