@@ -19,6 +19,7 @@ import {
   Webhook,
   WebhookRequest,
 } from './interfaces/complycube-webhook.interface';
+import { isJsonObject } from '../common/json-object';
 
 export const DEFAULT_COMPLYCUBE_API_URL = 'https://api.complycube.com/v1';
 
@@ -80,7 +81,7 @@ export class ComplyCubeWebhooksClient {
     const body = checkWebhookRequest(request, true);
     const { status, data } = await this.request({ method: 'POST', path: '/webhooks', body, idempotent: false }, call);
     const webhook = toWebhook(data);
-    if (!webhook || !isRecord(data) || typeof data.secret !== 'string') {
+    if (!webhook || !isJsonObject(data) || typeof data.secret !== 'string') {
       throw unexpectedAnswer(status, 'a webhook with its secret', { method: 'POST', path: '/webhooks', attempts: 1 });
     }
     return { ...webhook, secret: data.secret };
@@ -120,12 +121,12 @@ export class ComplyCubeWebhooksClient {
     for (let page = 1; page <= MAX_PAGES; page++) {
       const path = `/webhooks?page=${page}&pageSize=${pageSize}`;
       const { status, data, attempts } = await this.request({ method: 'GET', path, idempotent: true }, options);
-      const items = isRecord(data) && Array.isArray(data.items) ? data.items : undefined;
+      const items = isJsonObject(data) && Array.isArray(data.items) ? data.items : undefined;
       if (!items) throw unexpectedAnswer(status, 'a page of webhooks', { method: 'GET', path, attempts });
       for (const item of items) {
         webhooks.push(toWebhook(item) ?? throwUnexpected(status, 'webhooks', { method: 'GET', path, attempts }));
       }
-      const pages = isRecord(data) && typeof data.pages === 'number' ? data.pages : undefined;
+      const pages = isJsonObject(data) && typeof data.pages === 'number' ? data.pages : undefined;
       const lastPage = pages !== undefined ? page >= pages : items.length < pageSize;
       if (items.length === 0 || lastPage) break;
     }
@@ -191,9 +192,9 @@ export class ComplyCubeWebhooksClient {
 
   private apiError(status: number, text: string, where: ComplyCubeApiCall): ComplyCubeApiError {
     const data = parseJson(text);
-    const type = isRecord(data) && typeof data.type === 'string' ? data.type : 'unknown';
+    const type = isJsonObject(data) && typeof data.type === 'string' ? data.type : 'unknown';
     const message =
-      isRecord(data) && typeof data.message === 'string' ? data.message : text.trim().slice(0, 200) || 'no message';
+      isJsonObject(data) && typeof data.message === 'string' ? data.message : text.trim().slice(0, 200) || 'no message';
     return new ComplyCubeApiError(status, this.redact(type), this.redact(message), where);
   }
 
@@ -246,7 +247,7 @@ function webhookPath(id: string): string {
 
 /** Checks a request the way ComplyCube would, so that an impossible call is never made. */
 function checkWebhookRequest(request: WebhookRequest, creating: boolean): WebhookRequest {
-  if (!isRecord(request)) throw new ComplyCubeWebhookRequestError('A webhook request must be an object.');
+  if (!isJsonObject(request)) throw new ComplyCubeWebhookRequestError('A webhook request must be an object.');
   const { url, enabled, events, description } = request;
   if (url !== undefined || creating) {
     if (typeof url !== 'string' || !isHttpsUrl(url)) {
@@ -270,7 +271,7 @@ function checkWebhookRequest(request: WebhookRequest, creating: boolean): Webhoo
 
 /** Keeps the documented fields only: a secret in a list or get answer goes no further. */
 function toWebhook(data: unknown): Webhook | undefined {
-  if (!isRecord(data) || typeof data.id !== 'string' || typeof data.url !== 'string') return undefined;
+  if (!isJsonObject(data) || typeof data.id !== 'string' || typeof data.url !== 'string') return undefined;
   const webhook: Webhook = {
     id: data.id,
     url: data.url,
@@ -313,8 +314,4 @@ async function pause(ms: number, signal?: AbortSignal): Promise<void> {
   } catch (error) {
     throw signal?.aborted ? signal.reason : error;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

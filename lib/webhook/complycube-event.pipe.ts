@@ -2,16 +2,17 @@ import { BadRequestException, Injectable, Optional, PipeTransform } from '@nestj
 import { ComplyCubeWebhookMetrics } from '../delivery/complycube-webhook.metrics';
 import { isValidComplyCubeEventType } from '../events/complycube-event-pattern';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
+import { isJsonObject } from '../common/json-object';
 
 /**
  * Why `body` is not a ComplyCube event, or undefined when it is one: a JSON object with a
  * non-empty string `id`, a dot-separated `type` and an object `payload`.
  */
 export function findComplyCubeEventProblem(body: unknown): string | undefined {
-  if (!isPlainObject(body)) return 'the body must be a JSON object';
+  if (!isJsonObject(body)) return 'the body must be a JSON object';
   if (typeof body.id !== 'string' || body.id.length === 0) return '"id" must be a non-empty string';
   if (!isValidComplyCubeEventType(body.type)) return '"type" must be a dot-separated event type such as "check.completed"';
-  if (!isPlainObject(body.payload)) return '"payload" must be a JSON object';
+  if (!isJsonObject(body.payload)) return '"payload" must be a JSON object';
   return undefined;
 }
 
@@ -28,8 +29,4 @@ export class ComplyCubeEventPipe implements PipeTransform<unknown, ComplyCubeEve
     }
     return body as unknown as ComplyCubeEvent<string>;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
