@@ -113,9 +113,66 @@ describe('MemoryIdempotencyStore', () => {
     expect((await store.claim(ids[3], 'b', HOUR)).status).toBe('completed');
   });
 
-  it('rejects a maxEntries that is not a positive integer', () => {
+  it('never evicts the claim of a running delivery, however many other events come and go', async () => {
+    const store = new MemoryIdempotencyStore({ maxEntries: 2 });
+    const running = hexId();
+    await store.claim(running, 'first-delivery', HOUR);
+    await store.markHandlerDone(running, 'Mailer.send', HOUR);
+    for (let index = 0; index < 10; index += 1) {
+      const id = hexId();
+      await store.claim(id, 'a', HOUR);
+      await store.complete(id, 'a', HOUR);
+    }
+    expect(await store.claim(running, 'retry', HOUR)).toEqual({ status: 'in-flight' });
+    await store.release(running, 'first-delivery');
+    expect(await store.claim(running, 'retry', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: ['Mailer.send'] });
+  });
+
+  it('refuses a new claim past maxRunning rather than forget a running one', async () => {
+    const store = new MemoryIdempotencyStore({ maxRunning: 2 });
+    const [a, b, c] = [hexId(), hexId(), hexId()];
+    await store.claim(a, 'a', HOUR);
+    await store.claim(b, 'b', HOUR);
+    await expect(store.claim(c, 'c', HOUR)).rejects.toThrow(/MemoryIdempotencyStore is full: 2 deliveries are running \(maxRunning 2/);
+    expect(await store.claim(a, 'other', HOUR)).toEqual({ status: 'in-flight' });
+    await store.complete(a, 'a', HOUR);
+    expect((await store.claim(c, 'c', HOUR)).status).toBe('claimed');
+  });
+
+  it('makes room for a new claim by dropping running claims that have expired, keeping what they had done', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryIdempotencyStore({ maxRunning: 1, now: clock.now });
+    const [stale, fresh] = [hexId(), hexId()];
+    await store.claim(stale, 'crashed', 100);
+    await store.markHandlerDone(stale, 'Ledger.write', HOUR);
+    clock.advance(101);
+    expect((await store.claim(fresh, 'a', HOUR)).status).toBe('claimed');
+    await store.release(fresh, 'a');
+    expect(await store.claim(stale, 'next', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: ['Ledger.write'] });
+  });
+
+  it('is bounded in bytes: long event ids make it forget the least recently used events sooner', async () => {
+    const store = new MemoryIdempotencyStore({ maxBytes: 10_000 });
+    const ids = Array.from({ length: 20 }, () => `${hexId()}${'x'.repeat(1000)}`);
+    for (const id of ids) {
+      await store.claim(id, 'a', HOUR);
+      await store.complete(id, 'a', HOUR);
+    }
+    expect(store.size).toBeLessThan(10);
+    expect((await store.claim(ids[0], 'b', HOUR)).status).toBe('claimed');
+    expect((await store.claim(ids[19], 'b', HOUR)).status).toBe('completed');
+  });
+
+  it('refuses a claim whose key alone would exceed maxBytes', async () => {
+    const store = new MemoryIdempotencyStore({ maxBytes: 1000 });
+    await expect(store.claim('x'.repeat(1000), 'a', HOUR)).rejects.toThrow(/is full/);
+  });
+
+  it('rejects bounds that are not positive integers', () => {
     expect(() => new MemoryIdempotencyStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
     expect(() => new MemoryIdempotencyStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
+    expect(() => new MemoryIdempotencyStore({ maxBytes: -1 })).toThrow(/maxBytes must be a positive integer/);
+    expect(() => new MemoryIdempotencyStore({ maxRunning: Number.NaN })).toThrow(/maxRunning must be a positive integer/);
   });
 
   it('rejects a now that is not a function', () => {

@@ -2,8 +2,21 @@ import { LRUCache } from 'lru-cache';
 import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './complycube-idempotency-store.interface';
 
 export interface MemoryIdempotencyStoreOptions {
-  /** Most event ids remembered at once; the least recently used are forgotten first. Default 100 000. */
+  /** Most events remembered at once; the least recently used are forgotten first. Default 100 000. */
   maxEntries?: number;
+  /**
+   * Most memory, in bytes (estimated from the lengths of keys and handler keys), that remembered
+   * events take; the least recently used are forgotten first. The claims of running deliveries are
+   * bounded apart, by `maxRunning` and by this same number of bytes. Default 64 MiB: event ids come
+   * from signed events, but nothing bounds their length.
+   */
+  maxBytes?: number;
+  /**
+   * Most deliveries running at once. A running delivery's claim is never forgotten to make room:
+   * past this bound, or past `maxBytes`, a new claim fails and the endpoint answers 503 (ComplyCube
+   * retries) rather than risk running one event twice at once. Default 10 000.
+   */
+  maxRunning?: number;
   /**
    * The clock claims and records expire by, in ms. Default `performance.now`. Pass your own to
    * test expiry without waiting.
@@ -11,83 +24,168 @@ export interface MemoryIdempotencyStoreOptions {
   now?: () => number;
 }
 
+/** An event no delivery is running: the handlers that succeeded, or the event done. */
 interface EventRecord {
-  claim?: { owner: string; expiresAt: number };
-  /** Handlers that succeeded; emptied once the event is completed. */
-  done: string[];
+  done: readonly string[];
   completed: boolean;
 }
 
+/** A claim held by a running delivery, with the handlers that have succeeded so far. */
+interface RunningClaim {
+  owner: string;
+  expiresAt: number;
+  done: Set<string>;
+  /** How long `done` is kept once the claim is released (the last `markHandlerDone` TTL). */
+  doneTtlMs: number;
+  bytes: number;
+}
+
 const DEFAULT_MAX_ENTRIES = 100_000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RUNNING = 10_000;
+/** What a record costs beyond its strings: the cache's node, the object, the array. */
+const RECORD_OVERHEAD_BYTES = 96;
+const COMPLETED: EventRecord = Object.freeze({ done: Object.freeze([]), completed: true });
 
 /**
- * The default store: one process's memory, bounded in entries (LRU) and in time (each record's TTL).
+ * The default store: one process's memory, bounded in entries and bytes (least recently used first)
+ * and in time (each record's TTL). Claims of running deliveries are kept apart and never evicted.
  * Right for a single instance; records are lost on restart, so a redelivery after a restart runs
  * the handlers again. Use `RedisIdempotencyStore` when several instances receive webhooks.
  */
 export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
   private readonly records: LRUCache<string, EventRecord>;
+  private readonly running = new Map<string, RunningClaim>();
+  private runningBytes = 0;
+  private readonly maxBytes: number;
+  private readonly maxRunning: number;
   private readonly now: () => number;
 
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
-    const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
-      throw new TypeError(`MemoryIdempotencyStore: maxEntries must be a positive integer (got ${String(maxEntries)}).`);
-    }
+    const maxEntries = positiveInteger('maxEntries', options.maxEntries, DEFAULT_MAX_ENTRIES);
+    this.maxBytes = positiveInteger('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES);
+    this.maxRunning = positiveInteger('maxRunning', options.maxRunning, DEFAULT_MAX_RUNNING);
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError('MemoryIdempotencyStore: now must be a function returning milliseconds.');
     }
     this.now = options.now ?? (() => performance.now());
+    const bounds = {
+      max: maxEntries,
+      maxSize: this.maxBytes,
+      sizeCalculation: (record: EventRecord, key: string) => recordBytes(key, record.done),
+    };
     // A given clock is read at every check: the cache's default caches the time for a millisecond.
     this.records = options.now
-      ? new LRUCache<string, EventRecord>({ max: maxEntries, perf: { now: options.now }, ttlResolution: 0 })
-      : new LRUCache<string, EventRecord>({ max: maxEntries });
+      ? new LRUCache<string, EventRecord>({ ...bounds, perf: { now: options.now }, ttlResolution: 0 })
+      : new LRUCache<string, EventRecord>(bounds);
   }
 
-  /** How many event ids are remembered now. */
+  /** How many events are remembered now, running ones included. */
   get size(): number {
-    return this.records.size;
+    return this.records.size + this.running.size;
   }
 
-  async claim(eventId: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {
+  async claim(key: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {
     const now = this.now();
-    const record = this.records.get(eventId);
+    const record = this.records.get(key);
     if (record?.completed) return { status: 'completed' };
-    if (record?.claim && record.claim.expiresAt > now) return { status: 'in-flight' };
-    const claim = { owner, expiresAt: now + claimTtlMs };
-    if (record) {
-      record.claim = claim;
-      return { status: 'claimed', doneHandlerKeys: [...record.done] };
+    const held = this.running.get(key);
+    if (held && held.expiresAt > now) return { status: 'in-flight' };
+    if (held) {
+      // An expired claim (its delivery stopped renewing it): taken over with what it had done.
+      held.owner = owner;
+      held.expiresAt = now + claimTtlMs;
+      return { status: 'claimed', doneHandlerKeys: [...held.done] };
     }
-    // A record that only holds a claim lives as long as the claim.
-    this.records.set(eventId, { claim, done: [], completed: false }, { ttl: claimTtlMs });
-    return { status: 'claimed', doneHandlerKeys: [] };
+    const done = new Set(record?.done ?? []);
+    const bytes = recordBytes(key, done);
+    this.makeRoom(bytes, now);
+    this.running.set(key, { owner, expiresAt: now + claimTtlMs, done, doneTtlMs: 0, bytes });
+    this.runningBytes += bytes;
+    // While the event runs, its done handlers live with the claim, out of the evictable records.
+    this.records.delete(key);
+    return { status: 'claimed', doneHandlerKeys: [...done] };
   }
 
-  async renewClaim(eventId: string, owner: string, claimTtlMs: number): Promise<boolean> {
-    const record = this.records.get(eventId);
-    if (!record?.claim || record.claim.owner !== owner) return false;
-    record.claim.expiresAt = this.now() + claimTtlMs;
-    if (record.done.length === 0 && !record.completed) this.records.set(eventId, record, { ttl: claimTtlMs });
+  async renewClaim(key: string, owner: string, claimTtlMs: number): Promise<boolean> {
+    const now = this.now();
+    const held = this.running.get(key);
+    if (!held || held.owner !== owner || held.expiresAt <= now) return false;
+    held.expiresAt = now + claimTtlMs;
     return true;
   }
 
-  async markHandlerDone(eventId: string, handlerKey: string, ttlMs: number): Promise<void> {
-    const record = this.records.get(eventId) ?? { done: [], completed: false };
-    if (record.completed) return;
-    if (!record.done.includes(handlerKey)) record.done.push(handlerKey);
-    this.records.set(eventId, record, { ttl: ttlMs });
+  async markHandlerDone(key: string, handlerKey: string, ttlMs: number): Promise<void> {
+    const held = this.running.get(key);
+    if (held) {
+      if (!held.done.has(handlerKey)) {
+        held.done.add(handlerKey);
+        const added = handlerKey.length * 2;
+        held.bytes += added;
+        this.runningBytes += added;
+      }
+      held.doneTtlMs = Math.max(held.doneTtlMs, ttlMs);
+      return;
+    }
+    const record = this.records.get(key);
+    if (record?.completed) return;
+    const done = record?.done.includes(handlerKey) ? record.done : [...(record?.done ?? []), handlerKey];
+    this.records.set(key, { done, completed: false }, { ttl: ttlMs });
   }
 
-  async complete(eventId: string, _owner: string, ttlMs: number): Promise<void> {
+  async complete(key: string, owner: string, ttlMs: number): Promise<void> {
+    const held = this.running.get(key);
+    if (held?.owner === owner) this.forget(key, held);
     // Only the flag is kept, so a completed event costs a few dozen bytes.
-    this.records.set(eventId, { done: [], completed: true }, { ttl: ttlMs });
+    this.records.set(key, COMPLETED, { ttl: ttlMs });
   }
 
-  async release(eventId: string, owner: string): Promise<void> {
-    const record = this.records.get(eventId);
-    if (!record?.claim || record.claim.owner !== owner) return;
-    if (record.done.length === 0 && !record.completed) this.records.delete(eventId);
-    else record.claim = undefined;
+  async release(key: string, owner: string): Promise<void> {
+    const held = this.running.get(key);
+    if (!held || held.owner !== owner) return;
+    this.forget(key, held);
+    this.keepDone(key, held);
   }
+
+  private forget(key: string, held: RunningClaim): void {
+    this.running.delete(key);
+    this.runningBytes -= held.bytes;
+  }
+
+  /** Moves a finished claim's done handlers to the records, unless the event was completed meanwhile. */
+  private keepDone(key: string, held: RunningClaim): void {
+    if (held.done.size === 0 || this.records.get(key)?.completed) return;
+    this.records.set(key, { done: [...held.done], completed: false }, { ttl: held.doneTtlMs || undefined });
+  }
+
+  /** Throws, rather than evict a running claim, when a new one would exceed the bounds. */
+  private makeRoom(bytes: number, now: number): void {
+    const full = (): boolean => this.running.size >= this.maxRunning || this.runningBytes + bytes > this.maxBytes;
+    if (!full()) return;
+    for (const [key, held] of this.running) {
+      if (held.expiresAt > now) continue;
+      this.forget(key, held);
+      this.keepDone(key, held);
+    }
+    if (full()) {
+      throw new Error(
+        `MemoryIdempotencyStore is full: ${this.running.size} deliveries are running (maxRunning ${this.maxRunning}, ` +
+          `maxBytes ${this.maxBytes}); the delivery is refused so that no event runs twice at once.`,
+      );
+    }
+  }
+}
+
+function recordBytes(key: string, done: Iterable<string>): number {
+  let bytes = RECORD_OVERHEAD_BYTES + key.length * 2;
+  for (const handlerKey of done) bytes += handlerKey.length * 2;
+  return bytes;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`MemoryIdempotencyStore: ${name} must be a positive integer (got ${String(value)}).`);
+  }
+  return value;
 }
