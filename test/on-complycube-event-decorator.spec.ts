@@ -31,6 +31,33 @@ describe('@OnComplyCubeEvent', () => {
     await moduleRef.close();
   });
 
+  it('refuses, when the class is defined, stacked decorators that give one method two keys', () => {
+    expect(() => {
+      class TwoKeys {
+        @OnComplyCubeEvent('check.completed.clear', { key: 'first' })
+        @OnComplyCubeEvent('check.completed.rejected', { key: 'second' })
+        onCompleted(event: ComplyCubeEvent): void {
+          void event;
+        }
+      }
+      return TwoKeys;
+    }).toThrow(/onCompleted: two decorators give it different keys \('second' and 'first'\)/);
+  });
+
+  it('lets stacked decorators give one key once, or the same key on each', () => {
+    expect(() => {
+      class OneKey {
+        @OnComplyCubeEvent('check.completed.clear', { key: 'completed' })
+        @OnComplyCubeEvent('check.completed.rejected')
+        @OnComplyCubeEvent('check.completed.attention', { key: 'completed' })
+        onCompleted(event: ComplyCubeEvent): void {
+          void event;
+        }
+      }
+      return OneKey;
+    }).not.toThrow();
+  });
+
   it('refuses, when the class is defined, to decorate something that is not a method', () => {
     const decorate = OnComplyCubeEvent('check.failed') as (target: object, key: string, descriptor?: PropertyDescriptor) => void;
     expect(() => decorate({}, 'status')).toThrow(new TypeError('@OnComplyCubeEvent(): status is not a method.'));

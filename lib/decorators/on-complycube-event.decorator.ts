@@ -72,6 +72,13 @@ export function OnComplyCubeEvent<P extends ComplyCubeEventPattern>(
       throw new TypeError(`@OnComplyCubeEvent(): ${String(propertyKey)} is not a method.`);
     }
     const previous: ComplyCubeEventHandlerMetadata[] = Reflect.getMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, method) ?? [];
+    const otherKey = previous.find((earlier) => earlier.key !== undefined && entry.key !== undefined && earlier.key !== entry.key)?.key;
+    if (otherKey !== undefined) {
+      throw new TypeError(
+        `@OnComplyCubeEvent() on ${String(propertyKey)}: two decorators give it different keys ('${otherKey}' and '${entry.key}'); ` +
+          'a handler has one key: give it on one decorator, or the same on each.',
+      );
+    }
     Reflect.defineMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, [...previous, entry], method);
   };
 }
