@@ -3,6 +3,26 @@ export class ComplyCubeWebhookConfigurationError extends Error {
   override readonly name = 'ComplyCubeWebhookConfigurationError';
 }
 
+/**
+ * Passed to `onHandlerError` for each handler still unsettled when its delivery was abandoned
+ * (`idempotency.abandonAfterMs`): the handler neither returned nor threw in that time.
+ */
+export class ComplyCubeHandlerAbandonedError extends Error {
+  override readonly name = 'ComplyCubeHandlerAbandonedError';
+
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly handlerKey: string,
+    readonly abandonAfterMs: number,
+  ) {
+    super(
+      `Handler ${handlerKey} did not settle within ${abandonAfterMs} ms for ComplyCube event ${eventId} (${eventType}); ` +
+        'the delivery was abandoned and the next one runs the handler again.',
+    );
+  }
+}
+
 export const RAW_BODY_MISSING_MESSAGE =
   'ComplyCube webhook rejected with 500: the request has no raw body, so its signature cannot be checked. ' +
   'Create the app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike).';

@@ -5,40 +5,25 @@ import {
   COMPLYCUBE_WEBHOOK_OPTIONS_TYPE,
   ConfigurableComplyCubeWebhookModule,
 } from './complycube-webhook.module-builder';
-import { COMPLYCUBE_WEBHOOK_PATH, DEFAULT_COMPLYCUBE_WEBHOOK_PATH } from './constants';
-import { complyCubeDeliverySettingsProvider } from './delivery/complycube-delivery-settings.provider';
 import { ComplyCubeMetricsModule } from './delivery/complycube-metrics.module';
 import { ComplyCubeDispatchModule } from './dispatch/complycube-dispatch.module';
 import { ComplyCubeWebhookModuleExtras } from './interfaces/complycube-webhook-options.interface';
 import { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
-import { COMPLYCUBE_WEBHOOK_SECRETS, complyCubeWebhookSecretsProvider } from './verification/complycube-webhook-secrets.provider';
-import { ComplyCubeSignatureGuard } from './verification/complycube-signature.guard';
+import { COMPLYCUBE_ENDPOINT, createEndpoint, defineEndpointRegistration } from './webhook/complycube-endpoint';
+import { ComplyCubeEndpointGuard } from './webhook/complycube-endpoint.guard';
 import { ComplyCubeEndpointRegistry } from './webhook/complycube-endpoint.registry';
+import { ComplyCubeEndpointsModule } from './webhook/complycube-endpoints.module';
 import { createComplyCubeWebhookController } from './webhook/complycube-webhook.controller';
 import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
 
 /**
  * A verified ComplyCube webhook endpoint. Each `forRoot()` / `forRootAsync()` adds one endpoint
- * with its own path and secrets; verified events go to `@OnComplyCubeEvent` handlers.
+ * with its own path, secrets and idempotency scope; verified events go to `@OnComplyCubeEvent` handlers.
  */
 @Module({
-  imports: [ComplyCubeDispatchModule, ComplyCubeMetricsModule],
-  providers: [
-    complyCubeWebhookSecretsProvider,
-    complyCubeDeliverySettingsProvider,
-    ComplyCubeSignatureGuard,
-    ComplyCubeWebhookReceiver,
-    ComplyCubeSubscriptionCheck,
-  ],
-  exports: [
-    COMPLYCUBE_WEBHOOK_OPTIONS,
-    COMPLYCUBE_WEBHOOK_SECRETS,
-    COMPLYCUBE_WEBHOOK_PATH,
-    ComplyCubeSignatureGuard,
-    ComplyCubeWebhookReceiver,
-    ComplyCubeDispatchModule,
-    ComplyCubeMetricsModule,
-  ],
+  imports: [ComplyCubeDispatchModule, ComplyCubeMetricsModule, ComplyCubeEndpointsModule],
+  providers: [ComplyCubeEndpointGuard, ComplyCubeWebhookReceiver, ComplyCubeSubscriptionCheck],
+  exports: [ComplyCubeMetricsModule],
 })
 export class ComplyCubeWebhookModule extends ConfigurableComplyCubeWebhookModule {
   static override forRoot(options: typeof COMPLYCUBE_WEBHOOK_OPTIONS_TYPE): DynamicModule {
@@ -51,20 +36,21 @@ export class ComplyCubeWebhookModule extends ConfigurableComplyCubeWebhookModule
 }
 
 function withEndpoint(definition: DynamicModule, extras: ComplyCubeWebhookModuleExtras): DynamicModule {
-  const path = extras.path ?? DEFAULT_COMPLYCUBE_WEBHOOK_PATH;
-  if (typeof path !== 'string') {
-    throw new TypeError('ComplyCubeWebhookModule: path must be a string such as "webhooks/complycube".');
-  }
+  const registration = defineEndpointRegistration(extras);
   return {
     ...definition,
     providers: [
       ...(definition.providers ?? []),
       {
-        provide: COMPLYCUBE_WEBHOOK_PATH,
-        inject: [ComplyCubeEndpointRegistry],
-        useFactory: (endpoints: ComplyCubeEndpointRegistry) => endpoints.register(path),
+        provide: COMPLYCUBE_ENDPOINT,
+        inject: [COMPLYCUBE_WEBHOOK_OPTIONS, ComplyCubeEndpointRegistry],
+        useFactory: (options: unknown, registry: ComplyCubeEndpointRegistry) => {
+          const endpoint = createEndpoint(registration, options);
+          registry.add(endpoint);
+          return endpoint;
+        },
       },
     ],
-    controllers: [...(definition.controllers ?? []), createComplyCubeWebhookController(path, extras.decorators ?? [])],
+    controllers: [...(definition.controllers ?? []), createComplyCubeWebhookController(registration, extras.decorators ?? [])],
   };
 }

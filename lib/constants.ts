@@ -8,6 +8,3 @@ export const DEFAULT_COMPLYCUBE_WEBHOOK_PATH = 'webhooks/complycube';
 
 /** Node lowercases incoming header names. */
 export const COMPLYCUBE_SIGNATURE_HEADER = 'complycube-signature';
-
-/** Injection token: the route path of the endpoint registered by the module (without global prefix). */
-export const COMPLYCUBE_WEBHOOK_PATH = Symbol('COMPLYCUBE_WEBHOOK_PATH');

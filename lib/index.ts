@@ -1,10 +1,9 @@
 export { ComplyCubeWebhookModule } from './complycube-webhook.module';
 export { COMPLYCUBE_WEBHOOK_OPTIONS } from './complycube-webhook.module-builder';
-export { ComplyCubeWebhookConfigurationError } from './complycube-webhook.errors';
+export { ComplyCubeHandlerAbandonedError, ComplyCubeWebhookConfigurationError } from './complycube-webhook.errors';
 export {
   COMPLYCUBE_EVENT_NAMESPACE,
   COMPLYCUBE_SIGNATURE_HEADER,
-  COMPLYCUBE_WEBHOOK_PATH,
   DEFAULT_COMPLYCUBE_WEBHOOK_PATH,
 } from './constants';
 export { OnComplyCubeEvent } from './decorators/on-complycube-event.decorator';
@@ -46,7 +45,6 @@ export type {
 export type { ComplyCubeAnyEvent, ComplyCubeEvent, ComplyCubeTypedEvent } from './interfaces/complycube-event.interface';
 export type { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } from './interfaces/complycube-webhook-options.interface';
 export { ComplyCubeSignatureGuard } from './verification/complycube-signature.guard';
-export { COMPLYCUBE_WEBHOOK_SECRETS } from './verification/complycube-webhook-secrets.provider';
 export { verifyComplyCubeSignature } from './verification/verify-complycube-signature';
 export { findComplyCubeEventProblem } from './webhook/complycube-event.pipe';
 export { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import {
   ComplyCubeClaimResult,
+  ComplyCubeHandlerAbandonedError,
   ComplyCubeIdempotencyStore,
   ComplyCubeWebhookConfigurationError,
   ComplyCubeWebhookMetrics,
@@ -9,9 +10,10 @@ import {
   ComplyCubeWebhookModuleOptions,
   MemoryIdempotencyStore,
 } from 'nestjs-complycube-webhooks';
+import { RejectedCheckHandlers } from './src/delivery-handlers';
 import { ADAPTERS, startTestApp } from './utils/app';
 import { DELIVERY_SECRET, DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
-import { makeEvent } from './utils/events';
+import { makeEvent, recordKeyOf } from './utils/events';
 import { ManualClock } from './utils/manual-clock';
 import { postWebhook } from './utils/http';
 import { sleep, waitFor } from './utils/wait';
@@ -25,6 +27,18 @@ class RenewalCountingStore extends MemoryIdempotencyStore {
     const held = await super.renewClaim(eventId, owner, claimTtlMs);
     this.renewals += 1;
     return held;
+  }
+}
+
+/** The memory store, failing its next `failCompletions` completions as an unreachable backend would. */
+class CompletionFailingStore extends MemoryIdempotencyStore {
+  failCompletions = 0;
+  override async complete(key: string, owner: string, ttlMs: number): Promise<void> {
+    if (this.failCompletions > 0) {
+      this.failCompletions -= 1;
+      throw new Error('connect ECONNRESET');
+    }
+    return super.complete(key, owner, ttlMs);
   }
 }
 
@@ -119,7 +133,7 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
     const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 } });
     try {
       const event = makeEvent('check.completed.rejected');
-      expect((await store.claim(event.id, 'instance-that-crashed', 300)).status).toBe('claimed');
+      expect((await store.claim(recordKeyOf(event.id), 'instance-that-crashed', 300)).status).toBe('claimed');
       clock.advance(299);
       expect((await endpoint.deliver(event)).status).toBe(409);
       expect(endpoint.journal.startsOf(event.id)).toEqual([]);
@@ -170,6 +184,41 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
       expect(endpoint.journal.started).toEqual([]);
       expect(endpoint.logger.text()).toContain('ECONNREFUSED');
       expect(endpoint.server.app.get(ComplyCubeWebhookMetrics).snapshot().storeErrors).toBe(3);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it('releases the claim when recording completion fails, so the retry is not held off by a 409', async () => {
+    const store = new CompletionFailingStore();
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store } });
+    try {
+      const event = makeEvent('check.completed.rejected');
+      store.failCompletions = 1;
+      expect((await endpoint.deliver(event)).status).toBe(503);
+      const retry = await endpoint.deliver(event);
+      expect(retry.json).toEqual({ received: true });
+      expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+      expect(endpoint.logger.text()).toContain('Idempotency store failed (completion)');
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it('answers 503 when the memory store is full of running deliveries, and runs nothing', async () => {
+    const store = new MemoryIdempotencyStore({ maxRunning: 1 });
+    const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store }, handlerTimeoutMs: 100 });
+    try {
+      const running = makeEvent('check.completed.rejected');
+      const release = endpoint.journal.hold('sendEmail');
+      expect((await endpoint.deliver(running)).status).toBe(503);
+      const refused = makeEvent('check.completed.rejected');
+      expect((await endpoint.deliver(refused)).status).toBe(503);
+      expect(endpoint.journal.startsOf(refused.id)).toEqual([]);
+      expect(endpoint.logger.text()).toContain('MemoryIdempotencyStore is full');
+      release();
+      expect((await endpoint.redeliver(running)).json).toEqual({ received: true, duplicate: true });
+      expect((await endpoint.deliver(refused)).json).toEqual({ received: true });
     } finally {
       await endpoint.server.close();
     }
@@ -234,6 +283,102 @@ describe.each(ADAPTERS)('the handler deadline on %s', (adapter) => {
   });
 });
 
+describe.each(ADAPTERS)('abandoning a delivery whose handlers never settle on %s', (adapter) => {
+  it('answers 503, then 409 while the claim is held, then gives the claim up and runs the hung handler again', async () => {
+    const reports: Array<{ error: unknown; id: string; handlerKey: string }> = [];
+    const endpoint = await startDeliveryEndpoint(adapter, {
+      handlerTimeoutMs: 1000,
+      idempotency: { abandonAfterMs: 3000 },
+      onHandlerError: (error, event, handlerKey) => void reports.push({ error, id: event.id, handlerKey }),
+    });
+    const metrics = endpoint.server.app.get(ComplyCubeWebhookMetrics);
+    try {
+      const event = makeEvent('check.completed.rejected');
+      endpoint.journal.hold('sendEmail'); // never released: the handler hangs
+      const began = Date.now();
+      expect((await endpoint.deliver(event)).status).toBe(503);
+      await sleep(Math.max(0, 1500 - (Date.now() - began)));
+      expect((await endpoint.deliver(event)).status).toBe(409);
+      expect(endpoint.journal.startsOf(event.id)).toEqual(BOTH);
+
+      await waitFor('the delivery to be abandoned', () => metrics.snapshot().abandoned === 1, 10_000);
+      expect((await endpoint.deliver(event)).status).toBe(503);
+      // The hung handler runs again; the one that succeeded does not.
+      expect(endpoint.journal.startsOf(event.id)).toEqual(['openCase', 'sendEmail', 'sendEmail']);
+
+      const log = endpoint.logger.lines.find((line) => line.level === 'error' && line.message.startsWith('Gave up'));
+      expect(log?.message).toContain(event.id);
+      expect(log?.message).toContain('check.completed.rejected');
+      expect(log?.message).toContain('RejectedCheckHandlers.sendEmail');
+      expect(log?.message).not.toContain('RejectedCheckHandlers.openCase');
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toMatchObject({ id: event.id, handlerKey: 'RejectedCheckHandlers.sendEmail' });
+      expect(reports[0].error).toBeInstanceOf(ComplyCubeHandlerAbandonedError);
+      expect(reports[0].error).toMatchObject({ eventId: event.id, handlerKey: 'RejectedCheckHandlers.sendEmail', abandonAfterMs: 3000 });
+      expect(metrics.snapshot().handlerFailures).toBe(0);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+
+  it("never lets the abandoned run's late outcome overwrite the records of the run that replaced it", async () => {
+    const endpoint = await startDeliveryEndpoint(adapter, { handlerTimeoutMs: 100, idempotency: { abandonAfterMs: 1500 } });
+    const metrics = endpoint.server.app.get(ComplyCubeWebhookMetrics);
+    try {
+      const event = makeEvent('check.completed.rejected');
+      const releaseFirstRun = endpoint.journal.hold('sendEmail');
+      expect((await endpoint.deliver(event)).status).toBe(503);
+      await waitFor('the first run to be abandoned', () => metrics.snapshot().abandoned === 1);
+
+      const releaseSecondRun = endpoint.journal.hold('sendEmail');
+      expect((await endpoint.deliver(event)).status).toBe(503);
+      releaseFirstRun();
+      await waitFor("the abandoned run's handler to finish", () => endpoint.journal.successesOf(event.id).includes('sendEmail'));
+      await waitFor('the late outcome to be logged', () => endpoint.logger.text().includes('after its delivery was abandoned; not recorded'));
+      // Recorded, the late success would have completed the event: 200 duplicate instead of 409.
+      expect((await endpoint.deliver(event)).status).toBe(409);
+
+      endpoint.journal.failNext('sendEmail');
+      releaseSecondRun();
+      await waitFor('the second run to fail', () => metrics.snapshot().handlerFailures === 1);
+      expect((await endpoint.redeliver(event)).json).toEqual({ received: true });
+      expect(endpoint.journal.startsOf(event.id)).toEqual(['openCase', 'sendEmail', 'sendEmail', 'sendEmail']);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+});
+
+describe.each(ADAPTERS)('handlers get an envelope they cannot change on %s', (adapter) => {
+  it('records the id received, whatever a handler assigns to the event', async () => {
+    const endpoint = await startDeliveryEndpoint(adapter);
+    try {
+      const event = makeEvent('check.completed.rejected');
+      const hijacked = makeEvent('check.completed.rejected');
+      const assignments: Array<{ frozen: boolean; error?: string; payloadWritable: boolean }> = [];
+      const handlers = endpoint.server.app.get(RejectedCheckHandlers);
+      const original = handlers.openCase.bind(handlers);
+      jest.spyOn(handlers, 'openCase').mockImplementation(async (received) => {
+        const payloadWritable = Reflect.set(received.payload, 'note', 'a handler may annotate the payload');
+        try {
+          (received as { id: string }).id = hijacked.id;
+          assignments.push({ frozen: Object.isFrozen(received), payloadWritable });
+        } catch (error) {
+          assignments.push({ frozen: Object.isFrozen(received), error: (error as Error).name, payloadWritable });
+        }
+        return original(received);
+      });
+      expect((await endpoint.deliver(event)).json).toEqual({ received: true });
+      expect(assignments).toEqual([{ frozen: true, error: 'TypeError', payloadWritable: true }]);
+      expect((await endpoint.deliver(event)).json).toEqual({ received: true, duplicate: true });
+      expect((await endpoint.deliver(hijacked)).json).toEqual({ received: true });
+      expect(endpoint.journal.startsOf(hijacked.id)).toEqual(BOTH);
+    } finally {
+      await endpoint.server.close();
+    }
+  });
+});
+
 describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
   it('waits for handlers still running after the deadline, so their outcome is recorded', async () => {
     const store = new MemoryIdempotencyStore();
@@ -248,7 +393,7 @@ describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
     release();
     await closing;
     expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);
-    expect(await store.claim(event.id, 'after-restart', 1000)).toEqual({ status: 'completed' });
+    expect(await store.claim(recordKeyOf(event.id), 'after-restart', 1000)).toEqual({ status: 'completed' });
   });
 });
 
@@ -308,6 +453,7 @@ describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
         inFlightConflicts: 1,
         handlerFailures: 1,
         timeouts: 1,
+        abandoned: 0,
         storeErrors: 0,
       });
     } finally {

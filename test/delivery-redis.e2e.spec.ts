@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
 import { DeliveryJournal } from './src/delivery-handlers';
 import { DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
-import { makeEvent } from './utils/events';
+import { makeEvent, recordKeyOf } from './utils/events';
 import { HttpResult } from './utils/http';
 import { describeWithRedis, RedisServer } from './utils/redis-server';
 import { sleep, waitFor } from './utils/wait';
@@ -95,7 +95,7 @@ describeWithRedis('two app instances sharing one Redis', () => {
     const event = makeEvent('check.completed.rejected');
     const crashed = new RedisIdempotencyStore({ url: redis.url });
     try {
-      expect((await crashed.claim(event.id, 'instance-that-crashed', CRASHED_CLAIM_TTL_MS)).status).toBe('claimed');
+      expect((await crashed.claim(recordKeyOf(event.id), 'instance-that-crashed', CRASHED_CLAIM_TTL_MS)).status).toBe('claimed');
     } finally {
       await crashed.close();
     }

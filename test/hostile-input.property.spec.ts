@@ -7,7 +7,7 @@ import { HandlerJournal, WildcardHandlers } from './src/recording-handlers';
 import { ADAPTERS, startTestApp, TestApp } from './utils/app';
 import { makeEvent } from './utils/events';
 import { hmacHex } from './utils/http';
-import { rawPost, RawResponse } from './utils/raw-http';
+import { rawExchange, rawPost, RawResponse } from './utils/raw-http';
 
 /**
  * Hostile input against the real endpoint on both adapters. The runs below add up to more than
@@ -31,7 +31,19 @@ interface HostileRequest {
    * go on a connection of their own, as a new client's would.
    */
   ownConnection?: boolean;
+  /**
+   * How the body is framed: by Content-Length (the default), in chunks (Transfer-Encoding:
+   * chunked), or not at all (no body: neither header).
+   */
+  framing?: 'length' | 'chunked' | 'none';
 }
+
+type Framing = NonNullable<HostileRequest['framing']>;
+const framings: fc.Arbitrary<Framing> = fc.oneof(
+  { weight: 10, arbitrary: fc.constant<Framing>('length') },
+  { weight: 1, arbitrary: fc.constant<Framing>('chunked') },
+  { weight: 1, arbitrary: fc.constant<Framing>('none') },
+);
 
 const printable = (maxLength: number, minLength = 0): fc.Arbitrary<string> =>
   fc.string({ unit: 'grapheme-ascii', minLength, maxLength });
@@ -195,18 +207,25 @@ function isValidlySigned({ body, headers }: HostileRequest): boolean {
   return signatures.length === 1 && signatures[0][1].trim().toLowerCase() === hmacHex(body, SECRET);
 }
 
-const forgedRequests: fc.Arbitrary<HostileRequest> = bodies.chain((body) =>
+/** A request without a body has none to sign: the signatures are made over the empty body. */
+const framedBodies: fc.Arbitrary<{ body: Buffer; framing: Framing }> = fc
+  .tuple(bodies, framings)
+  .map(([body, framing]) => ({ body: framing === 'none' ? Buffer.alloc(0) : body, framing }));
+
+const forgedRequests: fc.Arbitrary<HostileRequest> = framedBodies.chain(({ body, framing }) =>
   fc
-    .tuple(forgedSignatures(body), contentTypes, extraHeaders)
+    .tuple(forgedSignatures(body), contentTypes, framing === 'length' ? extraHeaders : fc.constant<Header[]>([]))
     .map(([signature, contentType, extra]) => ({
       body,
+      framing,
       headers: [...contentType, ...extra, ...signature],
       ownConnection: extra.length > 0,
     })),
 );
 
-const signedRequests: fc.Arbitrary<HostileRequest> = bodies.map((body) => ({
+const signedRequests: fc.Arbitrary<HostileRequest> = framedBodies.map(({ body, framing }) => ({
   body,
+  framing,
   headers: [
     ['content-type', 'application/json'],
     ['complycube-signature', hmacHex(body, SECRET)],
@@ -239,7 +258,18 @@ describe.each(ADAPTERS)('hostile input against POST /webhooks/complycube on %s',
   /** Sends one generated request; a dropped connection or a 5xx fails the property. */
   async function send(request: HostileRequest): Promise<RawResponse> {
     casesSent += 1;
-    return rawPost(server.url(), request.body, request.headers, request.ownConnection ? singleUse : agent);
+    const framing = request.framing ?? 'length';
+    if (framing === 'length') return rawPost(server.url(), request.body, request.headers, request.ownConnection ? singleUse : agent);
+    // Node's client always frames a POST body, so these go byte for byte over a socket of their own.
+    const head = ['POST /webhooks/complycube HTTP/1.1', ...request.headers.map(([name, value]) => `${name}: ${value}`)];
+    if (framing === 'none') return rawExchange(server.url(), head);
+    const half = Math.floor(request.body.length / 2);
+    const chunks = [request.body.subarray(0, half), request.body.subarray(half)].filter((chunk) => chunk.length > 0);
+    const chunked = Buffer.concat([
+      ...chunks.flatMap((chunk) => [Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+      Buffer.from('0\r\n\r\n'),
+    ]);
+    return rawExchange(server.url(), [...head, 'transfer-encoding: chunked'], chunked);
   }
 
   /** The server still answers, and still handles a genuine event. */
@@ -261,6 +291,7 @@ describe.each(ADAPTERS)('hostile input against POST /webhooks/complycube on %s',
 
   it(`answers 4xx and runs no handler for ${FORGED_RUNS} forged or unsigned requests`, async () => {
     const sentBefore = casesSent;
+    const framingsSent = new Set<string>();
     const statuses = new Set<number>();
     await fc.assert(
       fc.asyncProperty(forgedRequests, async (request) => {
@@ -268,6 +299,7 @@ describe.each(ADAPTERS)('hostile input against POST /webhooks/complycube on %s',
         journal.calls.length = 0;
         const response = await send(request);
         statuses.add(response.status);
+        framingsSent.add(request.framing ?? 'length');
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
         expect(response.body).not.toContain(hmacHex(request.body, SECRET));
@@ -278,11 +310,13 @@ describe.each(ADAPTERS)('hostile input against POST /webhooks/complycube on %s',
     );
     // The generators reach every layer: the parser, the media-type check and the signature check.
     expect([...statuses].sort()).toEqual(expect.arrayContaining([400, 401, 415, 431]));
+    expect([...framingsSent].sort()).toEqual(['chunked', 'length', 'none']);
     expect(casesSent - sentBefore).toBeGreaterThanOrEqual(FORGED_RUNS);
   });
 
   it(`handles ${SIGNED_RUNS} correctly signed hostile bodies with 200 only for an event, 4xx otherwise, never 5xx`, async () => {
     const sentBefore = casesSent;
+    const framingsSent = new Set<string>();
     const seen = new Set<string>();
     const statuses = new Set<number>();
     await fc.assert(
@@ -290,6 +324,7 @@ describe.each(ADAPTERS)('hostile input against POST /webhooks/complycube on %s',
         journal.calls.length = 0;
         const response = await send(request);
         statuses.add(response.status);
+        framingsSent.add(request.framing ?? 'length');
         expect([200, 400, 413]).toContain(response.status);
         const parsed = parseJson(request.body);
         if (!parsed.ok || findComplyCubeEventProblem(parsed.value) !== undefined) expect(response.status).not.toBe(200);
@@ -309,6 +344,7 @@ describe.each(ADAPTERS)('hostile input against POST /webhooks/complycube on %s',
       { numRuns: SIGNED_RUNS },
     );
     expect([...statuses]).toEqual(expect.arrayContaining([200, 400]));
+    expect([...framingsSent].sort()).toEqual(['chunked', 'length', 'none']);
     expect(casesSent - sentBefore).toBeGreaterThanOrEqual(SIGNED_RUNS);
   });
 });

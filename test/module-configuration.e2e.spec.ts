@@ -154,7 +154,9 @@ describe('start-up logging', () => {
     });
     await server.close();
     const messages = logger.lines.map((line) => line.message);
-    expect(messages).toContain('Receiving ComplyCube webhooks at POST /api/hooks/kyc');
+    expect(messages).toContain(
+      "Receiving ComplyCube webhooks at POST /api/hooks/kyc; idempotency records in MemoryIdempotencyStore (this process only), scoped to 'hooks/kyc'",
+    );
     expect(messages).toContain('WildcardHandlers.onAnyCompletedOutcome handles check.completed.*');
     expect(messages).toContain('WildcardHandlers.onEverything handles *');
     expect(logger.text()).not.toContain(SECRET);
@@ -247,6 +249,31 @@ describe('start-up errors', () => {
         imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => ({ secret: '  ' }) })],
       }),
     ).rejects.toThrow(/secret must be a non-empty string/);
+  });
+
+  it.each(['path', 'name', 'decorators', 'isGlobal'])('fails when a forRootAsync factory returns the route option %s, saying where it goes', async (option) => {
+    await expect(
+      start({
+        imports: [
+          EventEmitterModule.forRoot(),
+          ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => ({ secret: SECRET, [option]: option === 'isGlobal' ? true : 'x' }) }),
+        ],
+      }),
+    ).rejects.toThrow(`${option} is fixed when the module is imported, so it cannot come from a forRootAsync factory: write ComplyCubeWebhookModule.forRootAsync({ ${option}: ..., useFactory })`);
+  });
+
+  it('fails for an option the module does not know, suggesting the one meant', async () => {
+    await expect(
+      start({
+        imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, handlerTimeout: 5000 } as never)],
+      }),
+    ).rejects.toThrow(/handlerTimeout is not an option \(known: .*\)\. Did you mean handlerTimeoutMs\?/);
+  });
+
+  it('fails when a forRootAsync factory returns no options object', async () => {
+    await expect(
+      start({ imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => undefined as never })] }),
+    ).rejects.toThrow(/the options must be an object such as \{ secret \}/);
   });
 
   it.each([

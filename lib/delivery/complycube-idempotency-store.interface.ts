@@ -1,4 +1,4 @@
-/** What a claim on an event id found. */
+/** What a claim on an event found. */
 export type ComplyCubeClaimResult =
   /** This delivery now owns the event; handlers listed in `doneHandlerKeys` already succeeded for it. */
   | { status: 'claimed'; doneHandlerKeys: readonly string[] }
@@ -8,24 +8,26 @@ export type ComplyCubeClaimResult =
   | { status: 'in-flight' };
 
 /**
- * Remembers, per ComplyCube event id, which handlers have succeeded and which delivery is handling
- * it right now. `owner` is a random token per delivery: only the owner renews or releases its claim.
- * Every method may reject (store unreachable); the endpoint then answers 503 and ComplyCube retries.
+ * Remembers, per event, which handlers have succeeded and which delivery is handling it right now.
+ * `key` names one event at one endpoint registration: `<scope>:<event id>`, where the scope is the
+ * registration's name (else its path), URI-encoded; a store treats it as an opaque string. `owner`
+ * is a random token per delivery: only the owner renews or releases its claim. Every method may
+ * reject (store unreachable, full); the endpoint then answers 503 and ComplyCube retries.
  */
 export interface ComplyCubeIdempotencyStore {
   /**
    * Atomically: `completed` if the event is done; `in-flight` if someone else's claim has not
    * expired; otherwise claims the event for `claimTtlMs` and returns the handlers already done.
    */
-  claim(eventId: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult>;
+  claim(key: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult>;
   /** Extends the owner's claim while its handlers run; false when the claim is no longer the owner's. */
-  renewClaim(eventId: string, owner: string, claimTtlMs: number): Promise<boolean>;
+  renewClaim(key: string, owner: string, claimTtlMs: number): Promise<boolean>;
   /** Records that one handler succeeded for the event, kept for `ttlMs`. */
-  markHandlerDone(eventId: string, handlerKey: string, ttlMs: number): Promise<void>;
+  markHandlerDone(key: string, handlerKey: string, ttlMs: number): Promise<void>;
   /** Marks the event done for `ttlMs` (later deliveries are duplicates) and drops the owner's claim. */
-  complete(eventId: string, owner: string, ttlMs: number): Promise<void>;
+  complete(key: string, owner: string, ttlMs: number): Promise<void>;
   /** Drops the owner's claim without completing, so the next delivery handles what is left. */
-  release(eventId: string, owner: string): Promise<void>;
+  release(key: string, owner: string): Promise<void>;
   /** Called once at application start (connect, check dependencies). */
   open?(): Promise<void>;
   /** Called at application shutdown; must be safe to call more than once. */

@@ -11,6 +11,7 @@ export type ComplyCubeCounterName =
   | 'inFlightConflicts'
   | 'handlerFailures'
   | 'timeouts'
+  | 'abandoned'
   | 'storeErrors';
 
 /** A snapshot of the counters since the application started. */
@@ -31,6 +32,8 @@ export interface ComplyCubeWebhookCounters {
   handlerFailures: number;
   /** Events answered 503 because handlers were still running at the deadline. */
   timeouts: number;
+  /** Deliveries given up because handlers were still unsettled after `abandonAfterMs`. */
+  abandoned: number;
   /** Failed idempotency store operations (each one that answered 503 and each background write). */
   storeErrors: number;
 }
@@ -48,8 +51,11 @@ export class ComplyCubeWebhookMetrics {
     this.counts.set(counter, (this.counts.get(counter) ?? 0) + by);
   }
 
-  countRejection(reason: ComplyCubeRejectionReason): void {
-    this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
+  /** Counts one rejection and returns how many there have been for that reason. */
+  countRejection(reason: ComplyCubeRejectionReason): number {
+    const count = (this.rejections.get(reason) ?? 0) + 1;
+    this.rejections.set(reason, count);
+    return count;
   }
 
   snapshot(): ComplyCubeWebhookCounters {
@@ -69,6 +75,7 @@ export class ComplyCubeWebhookMetrics {
       inFlightConflicts: get('inFlightConflicts'),
       handlerFailures: get('handlerFailures'),
       timeouts: get('timeouts'),
+      abandoned: get('abandoned'),
       storeErrors: get('storeErrors'),
     };
   }

@@ -39,7 +39,8 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
  */
 export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
   private readonly logger = new Logger('ComplyCubeWebhooks');
-  private readonly keyPrefix: string;
+  /** Prefix of every key the store writes. */
+  readonly keyPrefix: string;
   private readonly operationTimeoutMs: number;
   private client?: ComplyCubeRedisClient;
   private owned?: OwnedRedisClient;
@@ -99,8 +100,8 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
     await ended;
   }
 
-  async claim(eventId: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {
-    const reply = await this.run(CLAIM_SCRIPT, this.keys(eventId), [owner, Math.ceil(claimTtlMs)]);
+  async claim(key: string, owner: string, claimTtlMs: number): Promise<ComplyCubeClaimResult> {
+    const reply = await this.run(CLAIM_SCRIPT, this.keys(key), [owner, Math.ceil(claimTtlMs)]);
     if (!Array.isArray(reply) || typeof reply[0] !== 'string') {
       throw new Error('RedisIdempotencyStore: unexpected reply to the claim script.');
     }
@@ -109,27 +110,27 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
     return { status: 'claimed', doneHandlerKeys };
   }
 
-  async renewClaim(eventId: string, owner: string, claimTtlMs: number): Promise<boolean> {
-    const [claimKey] = this.keys(eventId);
+  async renewClaim(key: string, owner: string, claimTtlMs: number): Promise<boolean> {
+    const [claimKey] = this.keys(key);
     return Number(await this.run(RENEW_SCRIPT, [claimKey], [owner, Math.ceil(claimTtlMs)])) === 1;
   }
 
-  async markHandlerDone(eventId: string, handlerKey: string, ttlMs: number): Promise<void> {
-    const [, doneKey] = this.keys(eventId);
+  async markHandlerDone(key: string, handlerKey: string, ttlMs: number): Promise<void> {
+    const [, doneKey] = this.keys(key);
     await this.run(MARK_DONE_SCRIPT, [doneKey], [handlerKey, Math.ceil(ttlMs)]);
   }
 
-  async complete(eventId: string, owner: string, ttlMs: number): Promise<void> {
-    await this.run(COMPLETE_SCRIPT, this.keys(eventId), [owner, Math.ceil(ttlMs)]);
+  async complete(key: string, owner: string, ttlMs: number): Promise<void> {
+    await this.run(COMPLETE_SCRIPT, this.keys(key), [owner, Math.ceil(ttlMs)]);
   }
 
-  async release(eventId: string, owner: string): Promise<void> {
-    const [claimKey] = this.keys(eventId);
+  async release(key: string, owner: string): Promise<void> {
+    const [claimKey] = this.keys(key);
     await this.run(RELEASE_SCRIPT, [claimKey], [owner]);
   }
 
-  private keys(eventId: string): [claim: string, done: string, completed: string] {
-    const base = `${this.keyPrefix}:{${eventId}}`;
+  private keys(key: string): [claim: string, done: string, completed: string] {
+    const base = `${this.keyPrefix}:{${key}}`;
     return [`${base}:claim`, `${base}:done`, `${base}:completed`];
   }
 

@@ -29,6 +29,7 @@ export const PLAIN_LISTENER_KEY = '@OnEvent listener';
  */
 export class ComplyCubeDelivery {
   private readonly runs = new Map<string, Promise<void>>();
+  private readonly pending = new Set<string>();
   private readonly succeeded: string[] = [];
   private readonly failed: ComplyCubeHandlerFailure[] = [];
 
@@ -40,6 +41,7 @@ export class ComplyCubeDelivery {
   run(handlerKey: string, handler: () => unknown): Promise<void> | undefined {
     if (this.runs.has(handlerKey)) return undefined;
     if (this.options.shouldRun && !this.options.shouldRun(handlerKey)) return undefined;
+    this.pending.add(handlerKey);
     const outcome = new Promise((resolve) => resolve(handler())).then(
       () => this.settle(handlerKey),
       (error: unknown) => this.settle(handlerKey, { error }),
@@ -52,12 +54,18 @@ export class ComplyCubeDelivery {
     this.failed.push({ handlerKey: PLAIN_LISTENER_KEY, error });
   }
 
+  /** Handlers started by this dispatch that have neither returned nor thrown yet. */
+  pendingHandlerKeys(): string[] {
+    return [...this.pending];
+  }
+
   async result(): Promise<ComplyCubeDispatchResult> {
     await Promise.all(this.runs.values());
     return { succeeded: [...this.succeeded], failed: [...this.failed] };
   }
 
   private settle(handlerKey: string, failure?: { error: unknown }): void {
+    this.pending.delete(handlerKey);
     if (failure) this.failed.push({ handlerKey, error: failure.error });
     else this.succeeded.push(handlerKey);
     this.options.onHandlerSettled?.(handlerKey, failure);

@@ -5,6 +5,12 @@ import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 import { ComplyCubeDelivery, ComplyCubeDispatchOptions, ComplyCubeDispatchResult } from './complycube-delivery';
 import { describeError } from '../complycube-webhook.errors';
 
+/** A dispatch under way: which handlers are still running, and the result once all have settled. */
+export interface ComplyCubeDispatch {
+  pendingHandlerKeys(): string[];
+  readonly result: Promise<ComplyCubeDispatchResult>;
+}
+
 /**
  * Emits a verified event as `complycube.<type>` and waits for every matching handler. A failing
  * handler never stops the others; failures come back in the result (and are logged) instead of
@@ -17,9 +23,31 @@ export class ComplyCubeEventDispatcher {
   constructor(@Optional() private readonly emitter?: EventEmitter2) {}
 
   async dispatch(event: ComplyCubeEvent<string>, options: ComplyCubeDispatchOptions = {}): Promise<ComplyCubeDispatchResult> {
+    return this.start(event, options).result;
+  }
+
+  /**
+   * Starts every matching handler (EventEmitter2 calls its listeners synchronously, so all have
+   * started when this returns) and hands back the dispatch, for callers that may stop waiting.
+   */
+  start(event: ComplyCubeEvent<string>, options: ComplyCubeDispatchOptions = {}): ComplyCubeDispatch {
     const delivery = new ComplyCubeDelivery(event, options);
+    let emitted: Promise<unknown> | undefined;
     try {
-      await this.emitter?.emitAsync(toEmitterEventName(event.type), event, delivery);
+      emitted = this.emitter?.emitAsync(toEmitterEventName(event.type), event, delivery);
+    } catch (error) {
+      delivery.recordListenerError(error);
+    }
+    return { pendingHandlerKeys: () => delivery.pendingHandlerKeys(), result: this.collect(event, delivery, emitted) };
+  }
+
+  private async collect(
+    event: ComplyCubeEvent<string>,
+    delivery: ComplyCubeDelivery,
+    emitted: Promise<unknown> | undefined,
+  ): Promise<ComplyCubeDispatchResult> {
+    try {
+      await emitted;
     } catch (error) {
       // Only a plain @OnEvent listener with suppressErrors: false gets here.
       delivery.recordListenerError(error);

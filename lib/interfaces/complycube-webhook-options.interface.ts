@@ -13,6 +13,15 @@ export interface ComplyCubeIdempotencyOptions {
    * claim; the claim of a crashed instance expires after this, and the next delivery handles the event.
    */
   claimTtlMs?: number;
+  /**
+   * How long a delivery may wait for handlers that never settle, in ms, before it gives up its claim.
+   * Default 300 000 (5 minutes); must exceed `handlerTimeoutMs`. The abandonment is logged as an
+   * error, counted (`abandoned`) and reported to `onHandlerError` with a
+   * `ComplyCubeHandlerAbandonedError`; the next delivery runs the unsettled handlers again (those
+   * that succeeded are not rerun). Without it, one hung handler would answer every retry 409 until
+   * ComplyCube disables the webhook.
+   */
+  abandonAfterMs?: number;
 }
 
 /** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
@@ -46,6 +55,13 @@ export interface ComplyCubeWebhookModuleOptions {
  * `forRootAsync()` alike.
  */
 export interface ComplyCubeWebhookModuleExtras {
+  /**
+   * Names the registration, for apps that register the module more than once (a live and a sandbox
+   * account, say): `ComplyCubeSignatureGuard.for(name)` and the testing kit select it by this name,
+   * and its idempotency records are scoped to it. Letters, digits, `_`, `-`, `.`. Default: unnamed,
+   * its records scoped to its path.
+   */
+  name?: string;
   /** Route of the endpoint, below the app's global prefix. Default `webhooks/complycube`. */
   path?: string;
   /**
@@ -53,6 +69,6 @@ export interface ComplyCubeWebhookModuleExtras {
    * `@SkipThrottle()`, so that global guards let ComplyCube through.
    */
   decorators?: ClassDecorator[];
-  /** Make the module's exports (the signature guard's options) available app-wide. */
+  /** Make the module's exports (`ComplyCubeWebhookMetrics`) injectable app-wide. */
   isGlobal?: boolean;
 }

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ApplicationConfig, ModuleRef } from '@nestjs/core';
 import { COMPLYCUBE_WEBHOOK_OPTIONS } from '../complycube-webhook.module-builder';
 import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
-import { COMPLYCUBE_WEBHOOK_PATH } from '../constants';
 import { ComplyCubeHandlersExplorer } from '../dispatch/complycube-handlers.explorer';
 import { ComplyCubeWebhookModuleOptions } from '../interfaces/complycube-webhook-options.interface';
+import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint } from '../webhook/complycube-endpoint';
 import { ComplyCubeApiError } from './complycube-api.errors';
 import {
   ComplyCubeSubscriptionDiagnosis,
@@ -35,7 +35,7 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
 
   constructor(
     @Inject(COMPLYCUBE_WEBHOOK_OPTIONS) private readonly options: ComplyCubeWebhookModuleOptions,
-    @Inject(COMPLYCUBE_WEBHOOK_PATH) private readonly path: string,
+    @Inject(COMPLYCUBE_ENDPOINT) private readonly endpoint: ComplyCubeEndpoint,
     private readonly explorer: ComplyCubeHandlersExplorer,
     private readonly appConfig: ApplicationConfig,
     private readonly moduleRef: ModuleRef,
@@ -45,7 +45,7 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
     if (!this.options?.subscription) return;
     const settings = readSettings(this.options.subscription);
     const client = this.findClient();
-    const url = complyCubeWebhookUrl(settings.publicUrl, this.appConfig.getGlobalPrefix(), this.path);
+    const url = complyCubeWebhookUrl(settings.publicUrl, this.appConfig.getGlobalPrefix(), this.endpoint.path);
     const handlerPatterns = this.explorer.handlers.flatMap((handler) => handler.patterns);
     const deadline = AbortSignal.timeout(settings.timeoutMs);
     try {

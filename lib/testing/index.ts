@@ -6,6 +6,7 @@ export { COMPLYCUBE_EVENT_FIXTURES_DIR, loadComplyCubeEventFixture } from './com
 export { createComplyCubeEvent, createComplyCubeId } from './create-complycube-event';
 export type { ComplyCubeEventOverrides } from './create-complycube-event';
 export { deliverComplyCubeEvent } from './deliver-complycube-event';
+export type { DeliverComplyCubeEventOptions } from './deliver-complycube-event';
 export { ComplyCubeEndpointUnreachableError } from './post-signed-complycube-body';
 export type { ComplyCubeWebhookResponse } from './post-signed-complycube-body';
 export { sendComplyCubeEvent } from './send-complycube-event';

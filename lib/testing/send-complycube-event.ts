@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { COMPLYCUBE_WEBHOOK_PATH } from '../constants';
+import { ComplyCubeEndpointRegistry } from '../webhook/complycube-endpoint.registry';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
 import { ComplyCubeWebhookResponse, postSignedComplyCubeBody } from './post-signed-complycube-body';
 import { joinRoutePath } from '../common/route-path';
@@ -12,10 +12,14 @@ export interface SendComplyCubeEventOptions {
   secret: string;
   /**
    * For an app target: the URL path to post to, global prefix included. Default: the path of the
-   * app's ComplyCubeWebhookModule (give it when the app registers several endpoints) below the
-   * app's global prefix.
+   * app's ComplyCubeWebhookModule registration below the app's global prefix.
    */
   path?: string;
+  /**
+   * For an app target that registers ComplyCubeWebhookModule several times: the `name` of the
+   * registration to post to (ignored when `path` is given).
+   */
+  registration?: string;
   /** Extra request headers (the signature header is always the computed one). */
   headers?: Record<string, string>;
 }
@@ -36,7 +40,7 @@ export async function sendComplyCubeEvent(
   if (typeof target === 'string' || target instanceof URL) return post(new URL(target).href);
 
   await target.init();
-  const path = options.path ?? defaultEndpointPath(target);
+  const path = options.path ?? defaultEndpointPath(target, options.registration);
   const server = target.getHttpServer() as Server;
   if (server.listening) return post(`${baseUrl(server)}/${joinRoutePath(path)}`);
   // Fastify routes requests only once it is ready; Express has no such step.
@@ -51,15 +55,16 @@ export async function sendComplyCubeEvent(
   }
 }
 
-function defaultEndpointPath(app: INestApplication): string {
-  let modulePath: string;
+function defaultEndpointPath(app: INestApplication, registration: string | undefined): string {
+  let registry: ComplyCubeEndpointRegistry;
   try {
-    modulePath = app.get<string>(COMPLYCUBE_WEBHOOK_PATH, { strict: false });
+    registry = app.get(ComplyCubeEndpointRegistry, { strict: false });
   } catch {
     throw new Error('sendComplyCubeEvent(): the app does not import ComplyCubeWebhookModule; pass options.path or a full URL.');
   }
+  const { path } = registry.select(registration, 'sendComplyCubeEvent()', (name) => `with { registration: '${name}' }`);
   const prefix = app.get(ApplicationConfig, { strict: false }).getGlobalPrefix();
-  return joinRoutePath(prefix, modulePath);
+  return joinRoutePath(prefix, path);
 }
 
 function baseUrl(server: Server): string {

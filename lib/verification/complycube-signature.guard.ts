@@ -1,74 +1,66 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  InternalServerErrorException,
-  Logger,
-  Optional,
-  UnauthorizedException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
-import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
-import { RAW_BODY_MISSING_MESSAGE } from '../complycube-webhook.errors';
+import { CanActivate, ExecutionContext, Injectable, OnModuleInit, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
 import { ComplyCubeWebhookMetrics } from '../delivery/complycube-webhook.metrics';
-import { COMPLYCUBE_WEBHOOK_SECRETS } from './complycube-webhook-secrets.provider';
-import { ComplyCubeSignatureVerifier, createComplyCubeSignatureVerifier } from './verify-complycube-signature';
+import { ComplyCubeEndpointRegistry } from '../webhook/complycube-endpoint.registry';
+import { checkSignedRequest, IncomingWebhookRequest } from '../webhook/signed-request';
+import { ComplyCubeSignatureVerifier } from './verify-complycube-signature';
 
-interface IncomingWebhookRequest {
-  headers: Record<string, string | string[] | undefined>;
-  rawBody?: unknown;
-}
+const namedGuards = new Map<string, Type<CanActivate>>();
 
 /**
  * Lets a request through only when its `ComplyCube-Signature` is the HMAC-SHA256 of its raw body
- * under one of the module's secrets. Works on Express and Fastify; needs `rawBody: true`.
- * Use it on your own controller with `@UseGuards(ComplyCubeSignatureGuard)` in a module that
- * imports `ComplyCubeWebhookModule`.
+ * under the secrets of the app's `ComplyCubeWebhookModule` registration. Works on Express and
+ * Fastify; needs `rawBody: true`. Use it on your own controller:
+ * `@UseGuards(ComplyCubeSignatureGuard)` when the app registers the module once, and
+ * `@UseGuards(ComplyCubeSignatureGuard.for('live'))` to pick a registration by its `name` when it
+ * registers several (the bare guard then stops the app at start-up rather than guess).
  */
 @Injectable()
-export class ComplyCubeSignatureGuard implements CanActivate {
-  private readonly logger = new Logger('ComplyCubeWebhooks');
+export class ComplyCubeSignatureGuard implements CanActivate, OnModuleInit {
+  /** The registration this guard verifies for; undefined means the app's only one. */
+  protected readonly registrationName?: string;
+  private verify?: ComplyCubeSignatureVerifier;
+  private metrics?: ComplyCubeWebhookMetrics;
 
-  private readonly verify: ComplyCubeSignatureVerifier;
+  constructor(private readonly moduleRef: ModuleRef) {}
 
-  constructor(
-    @Inject(COMPLYCUBE_WEBHOOK_SECRETS) secrets: string[],
-    @Optional() private readonly metrics?: ComplyCubeWebhookMetrics,
-  ) {
-    this.verify = createComplyCubeSignatureVerifier(secrets);
+  /** The guard of the registration named `name` (`forRoot({ name })`). */
+  static for(name: string): Type<CanActivate> {
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError('ComplyCubeSignatureGuard.for(name): name must be the name of a ComplyCubeWebhookModule registration.');
+    }
+    let guard = namedGuards.get(name);
+    if (!guard) {
+      @Injectable()
+      class NamedComplyCubeSignatureGuard extends ComplyCubeSignatureGuard {
+        protected override readonly registrationName = name;
+      }
+      Object.defineProperty(NamedComplyCubeSignatureGuard, 'name', { value: `ComplyCubeSignatureGuard.for('${name}')` });
+      guard = NamedComplyCubeSignatureGuard;
+      namedGuards.set(name, guard);
+    }
+    return guard;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<IncomingWebhookRequest>();
-    const { rawBody, headers } = request;
-    this.metrics?.count('received');
-    // Only uncompressed JSON: a form body would be parsed into an object, and a compressed one
-    // would be checked over the inflated bytes rather than the bytes that were sent.
-    if (!isJsonContentType(headers['content-type']) || isEncoded(headers['content-encoding'])) {
-      this.metrics?.countRejection('mediaType');
-      throw new UnsupportedMediaTypeException('ComplyCube webhooks must be sent as uncompressed application/json.');
+  /** Finds its registration at start-up, so that a missing or ambiguous one stops the app. */
+  onModuleInit(): void {
+    const user = this.registrationName === undefined ? 'ComplyCubeSignatureGuard' : `ComplyCubeSignatureGuard.for('${this.registrationName}')`;
+    let registry: ComplyCubeEndpointRegistry;
+    try {
+      registry = this.moduleRef.get(ComplyCubeEndpointRegistry, { strict: false });
+      this.metrics = this.moduleRef.get(ComplyCubeWebhookMetrics, { strict: false });
+    } catch {
+      throw new ComplyCubeWebhookConfigurationError(`${user}: the app does not import ComplyCubeWebhookModule.forRoot().`);
     }
-    if (!Buffer.isBuffer(rawBody)) {
-      this.metrics?.countRejection('rawBodyMissing');
-      this.logger.error(RAW_BODY_MISSING_MESSAGE);
-      throw new InternalServerErrorException();
-    }
-    if (!this.verify(rawBody, headers[COMPLYCUBE_SIGNATURE_HEADER])) {
-      this.metrics?.countRejection('signature');
-      throw new UnauthorizedException('Missing or invalid ComplyCube-Signature.');
-    }
-    this.metrics?.count('verified');
-    return true;
+    const endpoint = registry.select(this.registrationName, user, (name) => `@UseGuards(ComplyCubeSignatureGuard.for('${name}'))`);
+    this.verify = endpoint.verify;
   }
-}
 
-function isJsonContentType(header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string') return false;
-  return header.split(';', 1)[0].trim().toLowerCase() === 'application/json';
-}
-
-function isEncoded(header: string | string[] | undefined): boolean {
-  if (header === undefined) return false;
-  return typeof header !== 'string' || header.trim().toLowerCase() !== 'identity';
+  canActivate(context: ExecutionContext): true | Promise<true> {
+    if (!this.verify || !this.metrics) {
+      throw new ComplyCubeWebhookConfigurationError('ComplyCubeSignatureGuard was used before the application was initialised.');
+    }
+    return checkSignedRequest(context.switchToHttp().getRequest<IncomingWebhookRequest>(), this.verify, this.metrics);
+  }
 }

@@ -3,10 +3,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 const SIGNATURE_FORMAT = /^[0-9a-fA-F]{64}$/;
 
 /**
- * Normalises the secret option to a non-empty list of non-blank secrets.
+ * Checks the secret option and returns a frozen copy of it as a non-empty list of non-blank
+ * secrets: a later change to the caller's array cannot add a secret (an empty one, say).
  * Throws a TypeError that names the problem (never the secret itself).
  */
-export function normalizeComplyCubeSecrets(secrets: unknown): string[] {
+export function normalizeComplyCubeSecrets(secrets: unknown): readonly string[] {
   const list = Array.isArray(secrets) ? secrets : [secrets];
   if (list.length === 0) {
     throw new TypeError('ComplyCube webhook secret list is empty: give at least one secret.');
@@ -17,7 +18,7 @@ export function normalizeComplyCubeSecrets(secrets: unknown): string[] {
       throw new TypeError(`ComplyCube webhook ${which} must be a non-empty string (got ${describe(secret)}).`);
     }
   });
-  return list as string[];
+  return Object.freeze([...(list as string[])]);
 }
 
 /** Checks one request's raw body and `ComplyCube-Signature` value against secrets fixed in advance. */

@@ -11,19 +11,26 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
+import { joinRoutePath } from '../common/route-path';
+import { ComplyCubeDeliverySettings } from '../delivery/complycube-delivery-settings';
+import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
+import { RedisIdempotencyStore } from '../delivery/redis-idempotency.store';
 import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
-import { ComplyCubeSignatureGuard } from '../verification/complycube-signature.guard';
+import { ComplyCubeEndpointRegistration } from './complycube-endpoint';
+import { ComplyCubeEndpointGuard } from './complycube-endpoint.guard';
 import { ComplyCubeEventPipe } from './complycube-event.pipe';
 import { ComplyCubeWebhookReceiver } from './complycube-webhook.receiver';
-import { joinRoutePath } from '../common/route-path';
 
 /**
  * A fresh controller class per module registration, so that two endpoints (two paths, two
  * secrets) never share, or overwrite, one class's route metadata.
  */
-export function createComplyCubeWebhookController(path: string, decorators: readonly ClassDecorator[]): Type<unknown> {
-  @Controller(path)
-  @UseGuards(ComplyCubeSignatureGuard)
+export function createComplyCubeWebhookController(
+  registration: ComplyCubeEndpointRegistration,
+  decorators: readonly ClassDecorator[],
+): Type<unknown> {
+  @Controller(registration.path)
+  @UseGuards(ComplyCubeEndpointGuard)
   class ComplyCubeWebhookController implements OnApplicationBootstrap {
     private readonly logger = new Logger('ComplyCubeWebhooks');
 
@@ -33,8 +40,9 @@ export function createComplyCubeWebhookController(path: string, decorators: read
     ) {}
 
     onApplicationBootstrap(): void {
-      const route = joinRoutePath(this.appConfig.getGlobalPrefix(), path);
-      this.logger.log(`Receiving ComplyCube webhooks at POST /${route}`);
+      const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
+      const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
+      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.receiver.endpoint.settings)}`);
     }
 
     @Post()
@@ -51,4 +59,18 @@ export function createComplyCubeWebhookController(path: string, decorators: read
     controller = (decorate(controller) as Type<unknown> | void) ?? controller;
   }
   return controller;
+}
+
+/** Which store remembers handled events, and under which scope: what an operator checks first. */
+function describeIdempotency(settings: ComplyCubeDeliverySettings): string {
+  const { idempotency, scope } = settings;
+  if (!idempotency) return 'idempotency off: every delivery runs every handler';
+  const { store } = idempotency;
+  const where =
+    store instanceof MemoryIdempotencyStore
+      ? 'MemoryIdempotencyStore (this process only)'
+      : store instanceof RedisIdempotencyStore
+        ? `RedisIdempotencyStore (key prefix ${store.keyPrefix})`
+        : store.constructor?.name || 'a custom store';
+  return `idempotency records in ${where}, scoped to '${scope}'`;
 }

@@ -12,3 +12,11 @@ export function makeEvent(type: string, payload: Record<string, unknown> = {}): 
     createdAt: new Date().toISOString(),
   };
 }
+
+/**
+ * The idempotency store key of an event at a registration, in the documented format: the
+ * registration's scope (its name, else its path) URI-encoded, a colon, the event id.
+ */
+export function recordKeyOf(eventId: string, scope = 'webhooks/complycube'): string {
+  return `${encodeURIComponent(scope)}:${eventId}`;
+}

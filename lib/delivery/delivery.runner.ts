@@ -1,0 +1,236 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ComplyCubeHandlerAbandonedError, describeError } from '../complycube-webhook.errors';
+import { PLAIN_LISTENER_KEY } from '../dispatch/complycube-delivery';
+import { ComplyCubeDispatch, ComplyCubeEventDispatcher } from '../dispatch/complycube-event.dispatcher';
+import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
+import { ComplyCubeDeliverySettings, IdempotencySettings } from './complycube-delivery-settings';
+import { ComplyCubeWebhookMetrics } from './complycube-webhook.metrics';
+
+/** How one delivery of one event ended, before anything is said about it over HTTP. */
+export type DeliveryOutcome =
+  /** Every matching handler has now succeeded for the event. */
+  | 'handled'
+  /** Every matching handler had succeeded on an earlier delivery: nothing ran. */
+  | 'duplicate'
+  /** Another delivery holds the event's claim: nothing ran. */
+  | 'in-flight'
+  /** A handler threw or rejected; what succeeded is recorded, the claim released. */
+  | 'failed'
+  /** The idempotency store failed: nothing is acknowledged. */
+  | 'store-error'
+  /** Handlers were still unsettled after `abandonAfterMs`: the claim was given up. */
+  | 'abandoned'
+  /** The caller stopped waiting before any handler started: the claim was released. */
+  | 'not-started';
+
+export interface DeliveryRunOptions {
+  /** Aborted when the caller no longer waits for the outcome; handlers not yet started are not started. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The idempotent run of one event, with no HTTP in it: claim the event id for this delivery, run
+ * only the handlers that have not yet succeeded for it, record each success, then complete the
+ * event or release it for the next delivery. A running delivery renews its claim; one whose
+ * handlers are still unsettled after `abandonAfterMs` gives the claim up, so that a hung handler
+ * cannot block its event (and ComplyCube's webhook) for ever.
+ */
+export class DeliveryRunner {
+  private readonly logger = new Logger('ComplyCubeWebhooks');
+  private readonly running = new Set<Promise<DeliveryOutcome>>();
+
+  constructor(
+    private readonly dispatcher: ComplyCubeEventDispatcher,
+    private readonly settings: ComplyCubeDeliverySettings,
+    private readonly metrics: ComplyCubeWebhookMetrics,
+  ) {}
+
+  /**
+   * Runs the handlers of `event`, which is frozen first: handlers get an envelope they cannot
+   * change, and the id and type recorded are the ones received.
+   */
+  run(event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}): Promise<DeliveryOutcome> {
+    const frozen = Object.isFrozen(event) ? event : Object.freeze(event);
+    const run = this.settings.idempotency
+      ? this.runOnce(frozen, this.settings.idempotency, options.signal)
+      : this.runAll(frozen);
+    this.running.add(run);
+    const forget = (): void => void this.running.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  /** Resolves once every run under way has ended, or after `timeoutMs`, whichever is first. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.running]), timeout]);
+    clearTimeout(timer);
+  }
+
+  private async runAll(event: ComplyCubeEvent<string>): Promise<DeliveryOutcome> {
+    const { failed } = await this.dispatch(event).result;
+    return failed.length > 0 ? 'failed' : 'handled';
+  }
+
+  private async runOnce(event: ComplyCubeEvent<string>, idempotency: IdempotencySettings, signal?: AbortSignal): Promise<DeliveryOutcome> {
+    const began = performance.now();
+    const { id } = event;
+    const { store, claimTtlMs, ttlMs, abandonAfterMs } = idempotency;
+    const key = recordKey(this.settings.scope, id);
+    const owner = randomUUID();
+    const release = (): Promise<void> => store.release(key, owner).catch((error: unknown) => this.storeFailed('release', event, error));
+
+    let claim;
+    try {
+      claim = await store.claim(key, owner, claimTtlMs);
+    } catch (error) {
+      this.storeFailed('claim', event, error);
+      // A claim that reaches the store late must not block the retry until it expires.
+      void store.release(key, owner).catch(() => undefined);
+      return 'store-error';
+    }
+    if (claim.status === 'completed') return 'duplicate';
+    if (claim.status === 'in-flight') return 'in-flight';
+    if (signal?.aborted) {
+      // The claim took longer than the caller would wait: leave the event to the next delivery.
+      await release();
+      return 'not-started';
+    }
+
+    const done = new Set(claim.doneHandlerKeys);
+    const records: Array<Promise<boolean>> = [];
+    let abandoned = false;
+    const dispatch = this.dispatch(event, {
+      shouldRun: (handlerKey) => !done.has(handlerKey),
+      onSucceeded: (handlerKey) => {
+        if (abandoned) {
+          this.logger.warn(`Handler ${handlerKey} finished ComplyCube event ${id} after its delivery was abandoned; not recorded.`);
+          return;
+        }
+        records.push(
+          store.markHandlerDone(key, handlerKey, ttlMs).then(
+            () => true,
+            (error: unknown) => {
+              this.storeFailed(`done record of ${handlerKey}`, event, error);
+              return false;
+            },
+          ),
+        );
+      },
+    });
+
+    const renewal = setInterval(() => {
+      store.renewClaim(key, owner, claimTtlMs).then(
+        (held) => {
+          if (!held) this.logger.warn(`Lost the claim on ComplyCube event ${id} while its handlers ran.`);
+        },
+        (error: unknown) => this.storeFailed('claim renewal', event, error),
+      );
+    }, claimTtlMs / 3);
+    renewal.unref();
+    let giveUp: NodeJS.Timeout | undefined;
+    const abandonment = new Promise<'abandon'>((resolve) => {
+      giveUp = setTimeout(() => resolve('abandon'), Math.max(0, abandonAfterMs - (performance.now() - began)));
+      giveUp.unref();
+    });
+    try {
+      const settled = await Promise.race([dispatch.result, abandonment]);
+      clearTimeout(giveUp);
+      if (settled === 'abandon') {
+        abandoned = true;
+        this.abandon(event, dispatch, abandonAfterMs);
+        await Promise.all(records);
+        await release();
+        return 'abandoned';
+      }
+      const recorded = (await Promise.all(records)).every(Boolean);
+      if (settled.failed.length > 0 || !recorded) {
+        await release();
+        return settled.failed.length > 0 ? 'failed' : 'store-error';
+      }
+      try {
+        await store.complete(key, owner, ttlMs);
+      } catch (error) {
+        this.storeFailed('completion', event, error);
+        await release();
+        return 'store-error';
+      }
+      return 'handled';
+    } catch (error) {
+      // Unexpected (handler errors are collected, not thrown): free the event for the retry.
+      await store.release(key, owner).catch(() => undefined);
+      throw error;
+    } finally {
+      clearInterval(renewal);
+      clearTimeout(giveUp);
+    }
+  }
+
+  private abandon(event: ComplyCubeEvent<string>, dispatch: ComplyCubeDispatch, abandonAfterMs: number): void {
+    const unsettled = dispatch.pendingHandlerKeys();
+    this.metrics.count('abandoned');
+    this.logger.error(
+      `Gave up ComplyCube event ${event.id} (${event.type}) after ${abandonAfterMs} ms: handler${unsettled.length === 1 ? '' : 's'} ` +
+        `${unsettled.join(', ')} never settled. Its claim is released; the next delivery runs ${unsettled.length === 1 ? 'it' : 'them'} again.`,
+    );
+    for (const handlerKey of unsettled) {
+      this.reportToHook(new ComplyCubeHandlerAbandonedError(event.id, event.type, handlerKey, abandonAfterMs), event, handlerKey);
+    }
+  }
+
+  /** Starts the dispatch and reports each failure as it happens (counter, onHandlerError). */
+  private dispatch(
+    event: ComplyCubeEvent<string>,
+    hooks: { shouldRun?(handlerKey: string): boolean; onSucceeded?(handlerKey: string): void } = {},
+  ): ComplyCubeDispatch {
+    const dispatch = this.dispatcher.start(event, {
+      shouldRun: hooks.shouldRun,
+      onHandlerSettled: (handlerKey, failure) => {
+        if (failure) this.reportFailure(failure.error, event, handlerKey);
+        else hooks.onSucceeded?.(handlerKey);
+      },
+    });
+    // Plain @OnEvent listeners have no key and do not settle one by one.
+    const result = dispatch.result.then((settled) => {
+      for (const { handlerKey, error } of settled.failed) {
+        if (handlerKey === PLAIN_LISTENER_KEY) this.reportFailure(error, event, handlerKey);
+      }
+      return settled;
+    });
+    return { pendingHandlerKeys: () => dispatch.pendingHandlerKeys(), result };
+  }
+
+  private reportFailure(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void {
+    this.metrics.count('handlerFailures');
+    this.reportToHook(error, event, handlerKey);
+  }
+
+  private reportToHook(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void {
+    const hook = this.settings.onHandlerError;
+    if (!hook) return;
+    const logHookError = (hookError: unknown): void =>
+      this.logger.error(`onHandlerError threw for ComplyCube event ${event.id}: ${describeError(hookError)}`);
+    try {
+      void Promise.resolve(hook(error, event, handlerKey)).catch(logHookError);
+    } catch (hookError) {
+      logHookError(hookError);
+    }
+  }
+
+  private storeFailed(operation: string, event: ComplyCubeEvent<string>, error: unknown): void {
+    this.metrics.count('storeErrors');
+    this.logger.error(`Idempotency store failed (${operation}) for ComplyCube event ${event.id}: ${describeError(error)}`);
+  }
+}
+
+/**
+ * The idempotency store's key for one event at one registration: the same event id at two
+ * registrations (a live and a sandbox account, say) is two events. The scope is URI-encoded, so
+ * the first `:` always ends it.
+ */
+export function recordKey(scope: string, eventId: string): string {
+  return `${encodeURIComponent(scope)}:${eventId}`;
+}
