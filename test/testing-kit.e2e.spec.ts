@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
 import { ADAPTERS, startTestApp, TestApp } from './utils/app';
 import { hmacHex } from './utils/http';
+import * as eventFixtures from '../lib/testing/complycube-event-fixtures';
 
 const SECRET = 'whsec_testing_kit_secret';
 const HEX_ID = /^[0-9a-f]{24}$/;
@@ -64,8 +65,8 @@ describe('createComplyCubeEvent', () => {
     expect(event.id).not.toBe(fixture.id);
     expect(event.payload.id).not.toBe(fixture.payload.id);
     expect(event.createdAt).toMatch(ISO_MS);
-    expect(Date.parse(event.createdAt)).toBeGreaterThanOrEqual(before);
-    expect(Date.parse(event.createdAt)).toBeLessThanOrEqual(after);
+    expect(Date.parse(event.createdAt!)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(event.createdAt!)).toBeLessThanOrEqual(after);
     // Same fields as the fixture, timestamps moved together.
     expect(Object.keys(event.payload).sort()).toEqual(Object.keys(fixture.payload).sort());
     const payload = event.payload as Record<string, unknown>;
@@ -73,8 +74,8 @@ describe('createComplyCubeEvent', () => {
     for (const key of ['createdAt', 'updatedAt'] as const) {
       if (typeof fixturePayload[key] !== 'string') continue;
       expect(payload[key]).toMatch(ISO_MS);
-      expect(Date.parse(event.createdAt) - Date.parse(payload[key] as string)).toBe(
-        Date.parse(fixture.createdAt) - Date.parse(fixturePayload[key] as string),
+      expect(Date.parse(event.createdAt!) - Date.parse(payload[key] as string)).toBe(
+        Date.parse(fixture.createdAt!) - Date.parse(fixturePayload[key] as string),
       );
     }
   });
@@ -107,6 +108,29 @@ describe('createComplyCubeEvent', () => {
 
   it('refuses a type it does not know, naming the documented ones', () => {
     expect(() => createComplyCubeEvent('check.complted' as never)).toThrow(/Unknown ComplyCube event type "check.complted".*check.completed.clear/);
+  });
+});
+
+describe('createComplyCubeEvent and the envelope fields ComplyCube may omit', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('builds an event from a sample without createdAt: none added, timestamps moved so that the latest is now', () => {
+    const sample = loadComplyCubeEventFixture('check.completed.clear');
+    delete sample.createdAt;
+    delete sample.resourceType;
+    jest.spyOn(eventFixtures, 'loadComplyCubeEventFixture').mockReturnValue(sample);
+
+    const before = Date.now();
+    const event = createComplyCubeEvent('check.completed.clear');
+    const after = Date.now();
+
+    expect(event).not.toHaveProperty('createdAt');
+    expect(event).not.toHaveProperty('resourceType');
+    expect(findComplyCubeEventProblem(event)).toBeUndefined();
+    const updatedAt = Date.parse(event.payload.updatedAt);
+    expect(updatedAt).toBeGreaterThanOrEqual(before);
+    expect(updatedAt).toBeLessThanOrEqual(after);
+    expect(updatedAt - Date.parse(event.payload.createdAt)).toBe(Date.parse(sample.payload.updatedAt) - Date.parse(sample.payload.createdAt));
   });
 });
 

@@ -22,12 +22,30 @@ export function createComplyCubeId(): string {
  */
 export function createComplyCubeEvent<T extends ComplyCubeEventType>(type: T, overrides?: ComplyCubeEventOverrides<T>): ComplyCubeEvent<T> {
   const event = loadComplyCubeEventFixture(type);
-  const shift = Date.now() - Date.parse(event.createdAt);
-  shiftTimestamps(event, shift);
+  const sampleTime = sampleCreationTime(event);
+  if (sampleTime !== undefined) shiftTimestamps(event, Date.now() - sampleTime);
   event.id = createComplyCubeId();
   event.payload.id = createComplyCubeId();
   if (overrides !== undefined) mergeDeep(event as unknown as Record<string, unknown>, overrides);
   return event;
+}
+
+/** When the sample event was created: its `createdAt`, else (a field ComplyCube may omit) its latest timestamp. */
+function sampleCreationTime(event: { createdAt?: string }): number | undefined {
+  if (typeof event.createdAt === 'string' && !Number.isNaN(Date.parse(event.createdAt))) return Date.parse(event.createdAt);
+  const times = collectTimestamps(event);
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+function collectTimestamps(value: unknown, found: number[] = []): number[] {
+  if (Array.isArray(value)) value.forEach((item) => collectTimestamps(item, found));
+  else if (isPlainObject(value)) {
+    for (const [key, field] of Object.entries(value)) {
+      if (TIMESTAMP_KEYS.has(key) && typeof field === 'string' && !Number.isNaN(Date.parse(field))) found.push(Date.parse(field));
+      else collectTimestamps(field, found);
+    }
+  }
+  return found;
 }
 
 /** Moves every `createdAt` / `updatedAt` by `shift` ms, keeping the sample's intervals. */
