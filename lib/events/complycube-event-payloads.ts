@@ -238,7 +238,7 @@ export type ComplyCubeDeletePayload = { id: string };
 /**
  * For each documented event type: the `resourceType` it is expected to carry and the shape of its
  * `payload`. The reference documents only `check` as a `resourceType` (in its sample event); the
- * other names follow its payload-by-resource table and are hints: any string may arrive.
+ * other names are read from its resource names and offered as hints: any string may arrive.
  */
 export interface ComplyCubeEventMap {
   'workflow.session.started': { resourceType: KnownOr<'workflowSession'>; payload: ComplyCubeWorkflowSessionPayload<'started'> };
