@@ -15,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
 import { ADAPTERS, startTestApp, TestApp } from './utils/app';
 import { hmacHex } from './utils/http';
+import * as eventFixtures from '../lib/testing/complycube-event-fixtures';
+import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
 
 const SECRET = 'whsec_testing_kit_secret';
 const HEX_ID = /^[0-9a-f]{24}$/;
@@ -64,8 +66,8 @@ describe('createComplyCubeEvent', () => {
     expect(event.id).not.toBe(fixture.id);
     expect(event.payload.id).not.toBe(fixture.payload.id);
     expect(event.createdAt).toMatch(ISO_MS);
-    expect(Date.parse(event.createdAt)).toBeGreaterThanOrEqual(before);
-    expect(Date.parse(event.createdAt)).toBeLessThanOrEqual(after);
+    expect(Date.parse(event.createdAt!)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(event.createdAt!)).toBeLessThanOrEqual(after);
     // Same fields as the fixture, timestamps moved together.
     expect(Object.keys(event.payload).sort()).toEqual(Object.keys(fixture.payload).sort());
     const payload = event.payload as Record<string, unknown>;
@@ -73,8 +75,8 @@ describe('createComplyCubeEvent', () => {
     for (const key of ['createdAt', 'updatedAt'] as const) {
       if (typeof fixturePayload[key] !== 'string') continue;
       expect(payload[key]).toMatch(ISO_MS);
-      expect(Date.parse(event.createdAt) - Date.parse(payload[key] as string)).toBe(
-        Date.parse(fixture.createdAt) - Date.parse(fixturePayload[key] as string),
+      expect(Date.parse(event.createdAt!) - Date.parse(payload[key] as string)).toBe(
+        Date.parse(fixture.createdAt!) - Date.parse(fixturePayload[key] as string),
       );
     }
   });
@@ -107,6 +109,99 @@ describe('createComplyCubeEvent', () => {
 
   it('refuses a type it does not know, naming the documented ones', () => {
     expect(() => createComplyCubeEvent('check.complted' as never)).toThrow(/Unknown ComplyCube event type "check.complted".*check.completed.clear/);
+  });
+});
+
+describe('createComplyCubeEvent and the envelope fields ComplyCube may omit', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('builds an event from a sample without createdAt: none added, timestamps moved so that the latest is now', () => {
+    const sample = loadComplyCubeEventFixture('check.completed.clear');
+    delete sample.createdAt;
+    delete sample.resourceType;
+    jest.spyOn(eventFixtures, 'loadComplyCubeEventFixture').mockReturnValue(sample);
+
+    const before = Date.now();
+    const event = createComplyCubeEvent('check.completed.clear');
+    const after = Date.now();
+
+    expect(event).not.toHaveProperty('createdAt');
+    expect(event).not.toHaveProperty('resourceType');
+    expect(findComplyCubeEventProblem(event)).toBeUndefined();
+    const updatedAt = Date.parse(event.payload.updatedAt);
+    expect(updatedAt).toBeGreaterThanOrEqual(before);
+    expect(updatedAt).toBeLessThanOrEqual(after);
+    expect(updatedAt - Date.parse(event.payload.createdAt)).toBe(Date.parse(sample.payload.updatedAt) - Date.parse(sample.payload.createdAt));
+  });
+});
+
+describe('createComplyCubeId and the ids of created events', () => {
+  /** The creation time a MongoDB ObjectId holds: seconds since 1970 in its first 4 bytes. */
+  const idSeconds = (id: string): number => parseInt(id.slice(0, 8), 16);
+
+  it('makes an ObjectId of now by default', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const id = createComplyCubeId();
+    const after = Math.floor(Date.now() / 1000);
+    expect(id).toMatch(HEX_ID);
+    expect(idSeconds(id)).toBeGreaterThanOrEqual(before);
+    expect(idSeconds(id)).toBeLessThanOrEqual(after);
+  });
+
+  it('makes an ObjectId of the time given, as a Date, an ISO timestamp or milliseconds', () => {
+    // ComplyCube's sample event 5ed170fe99c81a0007b9a3d3 was created at 2020-05-29T20:30:54Z.
+    for (const date of [new Date('2020-05-29T20:30:54.964Z'), '2020-05-29T20:30:54.000Z', Date.parse('2020-05-29T20:30:54.999Z')]) {
+      expect(createComplyCubeId(date).slice(0, 8)).toBe('5ed170fe');
+    }
+    expect(createComplyCubeId(new Date(0)).slice(0, 8)).toBe('00000000');
+    expect(createComplyCubeId('2106-02-07T06:28:15.999Z').slice(0, 8)).toBe('ffffffff');
+  });
+
+  it('never repeats an id, even many in the same second', () => {
+    const date = new Date('2025-03-14T09:27:41.305Z');
+    const ids = new Set(Array.from({ length: 5000 }, () => createComplyCubeId(date)));
+    expect(ids.size).toBe(5000);
+  });
+
+  it('refuses what is not a date, or a time an ObjectId cannot hold, saying what to pass', () => {
+    expect(() => createComplyCubeId('yesterday')).toThrow(TypeError);
+    expect(() => createComplyCubeId('yesterday')).toThrow(/"yesterday" is not a date; pass a Date, an ISO 8601 timestamp/);
+    expect(() => createComplyCubeId(new Date(Number.NaN))).toThrow(TypeError);
+    expect(() => createComplyCubeId('1969-12-31T23:59:59.000Z')).toThrow(RangeError);
+    expect(() => createComplyCubeId('2106-02-07T06:28:16.000Z')).toThrow(/from 1970-01-01 to 2106-02-07/);
+  });
+
+  it('gives a created event ids of the times it shows, and renews the ids it names everywhere', () => {
+    const event = createComplyCubeEvent('document.updated.image_uploaded');
+    const [image] = event.payload.images!;
+    expect(idSeconds(event.id)).toBe(Math.floor(Date.parse(event.createdAt!) / 1000));
+    expect(idSeconds(image.id)).toBe(Math.floor(Date.parse(image.createdAt) / 1000));
+    expect(image.downloadLink).toBe(`/documents/${event.payload.id}/images/front/download`);
+    const fixture = loadComplyCubeEventFixture('document.updated.image_uploaded');
+    expect(image.id).not.toBe(fixture.payload.images![0].id);
+  });
+
+  it('keeps one sample id one new id across the event', () => {
+    const session = createComplyCubeEvent('workflow.session.completed');
+    const sample = loadComplyCubeEventFixture('workflow.session.completed');
+    const sampleIds = JSON.stringify(sample).match(/[0-9a-f]{24}/g)!;
+    const createdIds = JSON.stringify(session).match(/[0-9a-f]{24}/g)!;
+    expect(createdIds).toHaveLength(sampleIds.length);
+    expect(new Set(createdIds).size).toBe(new Set(sampleIds).size);
+    expect(createdIds.filter((id) => sampleIds.includes(id))).toEqual([]);
+  });
+
+  it('gives an object whose createdAt an override sets, and not its id, an id of that time', () => {
+    const createdAt = '2020-05-29T20:30:54.964Z';
+    const event = createComplyCubeEvent('check.completed.clear', { createdAt, payload: { createdAt } });
+    expect(event.createdAt).toBe(createdAt);
+    expect(event.id.slice(0, 8)).toBe('5ed170fe');
+    expect(event.payload.id.slice(0, 8)).toBe('5ed170fe');
+
+    const chosen = createComplyCubeEvent('check.completed.clear', { id: 'evt_chosen', createdAt, payload: { createdAt: 'not a date' } });
+    expect(chosen.id).toBe('evt_chosen');
+    expect(chosen.payload.createdAt).toBe('not a date');
+    expect(idSeconds(chosen.payload.id)).toBeGreaterThan(idSeconds('5ed170fe99c81a0007b9a3d3'));
   });
 });
 

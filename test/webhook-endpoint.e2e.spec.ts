@@ -175,6 +175,33 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
     });
   });
 
+  describe('envelope fields ComplyCube may leave out (resourceType, createdAt)', () => {
+    it.each(['resourceType', 'createdAt'])('answers 200 and runs the handlers for a signed event without %s', async (field) => {
+      const event = makeEvent('check.completed.rejected');
+      delete event[field];
+      const response = await postWebhook(server.url(), event, { secret: SECRET });
+      expect(response.status).toBe(200);
+      expect(journal.handlersFor(event.id)).toEqual(['onNeedsReview', 'onRejected', 'plain @OnEvent']);
+      expect(journal.calls.find((call) => call.handler === 'onRejected')?.event).toEqual(event);
+    });
+
+    const mistyped: Array<[string, string, unknown]> = [
+      ['resourceType', '42', 42],
+      ['resourceType', 'null', null],
+      ['resourceType', 'an array', ['check']],
+      ['createdAt', '{}', {}],
+      ['createdAt', 'null', null],
+      ['createdAt', 'a number', 1590784254964],
+    ];
+    it.each(mistyped)('answers 400 and runs nothing for a signed event whose %s is %s', async (field, _name, value) => {
+      const event = { ...makeEvent('check.completed.rejected'), [field]: value };
+      const response = await postWebhook(server.url(), event, { secret: SECRET });
+      expect(response.status).toBe(400);
+      expect(response.json?.message).toContain(`"${field}" must be a string`);
+      expect(journal.calls).toEqual([]);
+    });
+  });
+
   it('answers 415 for a body that is not sent as JSON, and runs nothing', async () => {
     const event = makeEvent('check.completed.rejected');
     const body = JSON.stringify(event);

@@ -1,6 +1,13 @@
 import { ComplyCubeEventMap } from '../events/complycube-event-payloads';
 import { ComplyCubeEventType } from '../events/complycube-event-types';
 
+/*
+ * The endpoint requires `id`, `type` and `payload`, which routing and de-duplication need.
+ * `resourceType` and `createdAt` are in ComplyCube's reference too, but an event is not refused
+ * for lacking them (a signed event refused is retried, then the webhook disabled), so they are
+ * optional here: when present they are strings, the endpoint answers 400 otherwise.
+ */
+
 /**
  * Any event ComplyCube posts, including types added after this release: what a wildcard
  * handler may receive.
@@ -10,9 +17,10 @@ export interface ComplyCubeAnyEvent<T extends string = ComplyCubeEventType | (st
   id: string;
   type: T;
   /** The kind of object in `payload`, e.g. `check`. */
-  resourceType: string;
+  resourceType?: string;
   payload: Record<string, unknown>;
-  createdAt: string;
+  /** When ComplyCube created the event (ISO 8601). */
+  createdAt?: string;
 }
 
 /** A documented event type, with `resourceType` and `payload` narrowed as ComplyCube's reference describes them. */
@@ -20,9 +28,11 @@ export interface ComplyCubeTypedEvent<T extends ComplyCubeEventType> {
   /** Unique per event; every redelivery of the event carries the same id. */
   id: string;
   type: T;
-  resourceType: ComplyCubeEventMap[T]['resourceType'];
+  /** The kind of object in `payload`: its known name as a hint, any other string accepted. */
+  resourceType?: ComplyCubeEventMap[T]['resourceType'];
   payload: ComplyCubeEventMap[T]['payload'];
-  createdAt: string;
+  /** When ComplyCube created the event (ISO 8601). */
+  createdAt?: string;
 }
 
 /**

@@ -19,6 +19,8 @@ import { createComplyCubeEvent } from 'nestjs-complycube-webhooks/testing';
 
 type Equal<A, B> = (<V>() => V extends A ? 1 : 2) extends <V>() => V extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
+/** A known value offered as a hint, any other string accepted. */
+type Hinted<T extends string> = T | (string & {});
 
 export type EveryDocumentedTypeHasAPayload = [
   Assert<Equal<keyof ComplyCubeEventMap, ComplyCubeEventType>>,
@@ -27,28 +29,51 @@ export type EveryDocumentedTypeHasAPayload = [
 export type PayloadByResourceType = [
   // Checks: the whole check on create, id + changed fields on update, the summary otherwise.
   Assert<Equal<ComplyCubeEvent<'check.pending'>['payload'], ComplyCubeCheck<'pending'>>>,
-  Assert<Equal<ComplyCubeEvent<'check.completed.rejected'>['resourceType'], 'check'>>,
+  Assert<Equal<ComplyCubeEvent<'check.completed.rejected'>['resourceType'], Hinted<'check'> | undefined>>,
   Assert<Equal<ComplyCubeEvent<'check.completed.rejected'>['payload']['outcome'], 'rejected'>>,
   Assert<Equal<ComplyCubeEvent<'check.completed.rejected'>['payload']['status'], 'complete'>>,
   Assert<Equal<ComplyCubeEvent<'check.monitoring.attention'>['payload']['outcome'], 'attention'>>,
-  Assert<Equal<ComplyCubeEvent<'check.completed'>['payload']['outcome'], 'clear' | 'attention' | 'rejected' | 'match_confirmed'>>,
+  Assert<Equal<ComplyCubeEvent<'check.completed'>['payload']['outcome'], Hinted<'clear' | 'attention' | 'rejected' | 'match_confirmed' | 'not_processed'>>>,
   Assert<Equal<keyof ComplyCubeEvent<'check.failed'>['payload'], 'id' | 'status' | 'createdAt' | 'updatedAt'>>,
   Assert<Equal<ComplyCubeEvent<'check.updated'>['payload']['id'], string>>,
   Assert<Equal<ComplyCubeEvent<'check.updated'>['payload']['status'], ComplyCubeCheck['status'] | undefined>>,
   // Clients, documents, addresses: the object on create, id + changed fields on update, id on delete.
   Assert<Equal<ComplyCubeEvent<'client.created'>['payload'], ComplyCubeClient>>,
-  Assert<Equal<ComplyCubeEvent<'client.created'>['resourceType'], 'client'>>,
+  Assert<Equal<ComplyCubeEvent<'client.created'>['resourceType'], Hinted<'client'> | undefined>>,
   Assert<Equal<ComplyCubeEvent<'client.updated'>['payload']['email'], string | undefined>>,
   Assert<Equal<ComplyCubeEvent<'client.deleted'>['payload'], { id: string }>>,
-  Assert<Equal<ComplyCubeEvent<'document.updated.image_uploaded'>['resourceType'], 'document'>>,
+  Assert<Equal<ComplyCubeEvent<'document.updated.image_uploaded'>['resourceType'], Hinted<'document'> | undefined>>,
   Assert<Equal<ComplyCubeEvent<'document.deleted'>['payload'], { id: string }>>,
   Assert<Equal<ComplyCubeEventPayload<'address.created'>, ComplyCubeAddress>>,
-  Assert<Equal<ComplyCubeEvent<'workflow.session.completed'>['resourceType'], 'workflowSession'>>,
+  Assert<Equal<ComplyCubeEvent<'workflow.session.completed'>['resourceType'], Hinted<'workflowSession'> | undefined>>,
   Assert<Equal<ComplyCubeEvent<'workflow.session.completed'>['payload']['status'], 'complete' | undefined>>,
   // Any event, and types this release does not know.
   Assert<Equal<ComplyCubeEvent['payload'], Record<string, unknown>>>,
   Assert<Equal<ComplyCubeEvent<'person.verified'>['type'], 'person.verified'>>,
   Assert<Equal<ComplyCubeEvent<'person.verified'>['payload'], Record<string, unknown>>>,
+];
+
+// The envelope: `id`, `type` and `payload` are always there (the endpoint refuses an event
+// without them); `resourceType` and `createdAt` may be absent, and are strings when present.
+export type EnvelopeFields = [
+  Assert<Equal<ComplyCubeEvent['id'], string>>,
+  Assert<Equal<ComplyCubeEvent['resourceType'], string | undefined>>,
+  Assert<Equal<ComplyCubeEvent['createdAt'], string | undefined>>,
+  Assert<Equal<ComplyCubeEvent<'check.pending'>['createdAt'], string | undefined>>,
+  Assert<Equal<ComplyCubeEvent<'person.verified'>['createdAt'], string | undefined>>,
+];
+
+export function envelopeFieldsMayBeAbsent(event: ComplyCubeEvent, typed: ComplyCubeEvent<'client.created'>): void {
+  // @ts-expect-error createdAt may be absent
+  const createdAt: string = event.createdAt;
+  // @ts-expect-error resourceType may be absent, even on a documented type
+  const resourceType: string = typed.resourceType;
+  void [createdAt, resourceType];
+}
+
+export const eventsWithoutOptionalFields: ComplyCubeEvent[] = [
+  { id: 'a', type: 'check.completed', payload: {} },
+  { id: 'a', type: 'person.verified', payload: {}, createdAt: '2020-01-01T11:14:23.964Z' },
 ];
 
 export type PatternsRouteTheRightTypes = [
