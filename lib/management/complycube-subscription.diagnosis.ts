@@ -68,7 +68,7 @@ export function diagnoseComplyCubeSubscription(input: ComplyCubeSubscriptionInpu
       severity: 'error',
       message:
         `ComplyCube webhook ${ids} for ${url} is disabled, so ComplyCube delivers nothing ` +
-        `(it disables a webhook after 10 failed deliveries). Enable it: complycube-webhooks webhooks enable ${webhooks[0].id}`,
+        `(it disables a webhook after 11 failed deliveries of one event). Enable it: complycube-webhooks webhooks enable ${webhooks[0].id}`,
     });
   }
   if (!handlerPatterns) return { url, webhooks, findings, wantedEvents };
