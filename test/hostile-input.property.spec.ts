@@ -69,7 +69,13 @@ const jsonPayloads = fc.oneof(
 
 /** Event-shaped objects with any field missing, mistyped or hostile. */
 const eventLike = fc.record(
-  { id: eventIds, type: eventTypes, resourceType: printable(12), payload: jsonPayloads, createdAt: printable(30) },
+  {
+    id: eventIds,
+    type: eventTypes,
+    resourceType: fc.oneof({ weight: 4, arbitrary: printable(12) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
+    payload: jsonPayloads,
+    createdAt: fc.oneof({ weight: 4, arbitrary: printable(30) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
+  },
   { requiredKeys: [] },
 );
 
