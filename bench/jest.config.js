@@ -2,7 +2,8 @@
  * The bench smoke check, `npm run test:bench`: bench/*.spec.ts only. `npm test` (the root config,
  * test/ only) never starts a benchmark.
  */
-const root = require('../jest.config');
+const { testTimeout, projects } = require('../jest.config');
+const [tests] = projects;
 
 /** @type {import('jest').Config} */
-module.exports = { ...root, rootDir: '..', testMatch: ['<rootDir>/bench/**/*.spec.ts'] };
+module.exports = { ...tests, testTimeout, rootDir: '..', testMatch: ['<rootDir>/bench/**/*.spec.ts'] };

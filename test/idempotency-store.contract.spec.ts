@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ComplyCubeIdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
 import { hexId } from './utils/events';
 import { ManualClock } from './utils/manual-clock';
-import { describeWithRedis, RedisServer } from './utils/redis-server';
+import { describeWithRedis, ioredisUnderTest, RedisServer } from './utils/redis-server';
 import { sleep } from './utils/wait';
 
 const HOUR = 60 * 60 * 1000;
@@ -124,7 +124,9 @@ describe('MemoryIdempotencyStore', () => {
   });
 });
 
-describeWithRedis('RedisIdempotencyStore on a real redis-server', () => {
+const ioredis = ioredisUnderTest();
+
+describeWithRedis(`RedisIdempotencyStore on a real redis-server, ioredis ${ioredis.version}`, () => {
   let redis: RedisServer;
   const stores: RedisIdempotencyStore[] = [];
   const clients: Redis[] = [];
@@ -135,6 +137,10 @@ describeWithRedis('RedisIdempotencyStore on a real redis-server', () => {
     await Promise.all(stores.map((store) => store.close()));
     await Promise.all(clients.map((client) => client.quit()));
     await redis.stop();
+  });
+
+  it('runs on the ioredis major its jest project is for (ioredis, or ioredis-6 in the "ioredis 6" project)', () => {
+    expect(ioredis.major).toBe(ioredis.expectedMajor);
   });
 
   describe('with the client it creates from { url }', () => {
