@@ -32,9 +32,9 @@ export function packageSource(): PackageSource {
   return source;
 }
 
-export function loadPackageUnderTest(): typeof import('../lib') {
+export function loadPackageUnderTest(source: PackageSource = packageSource()): typeof import('../lib') {
   const load = createRequire(__filename);
-  if (packageSource() === 'dist') return load(PACKAGE_ROOT);
+  if (source === 'dist') return load(PACKAGE_ROOT);
   if (!load.extensions['.ts']) {
     (load('ts-node') as typeof import('ts-node')).register({ transpileOnly: true, project: join(PACKAGE_ROOT, 'tsconfig.json') });
   }

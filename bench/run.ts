@@ -278,7 +278,7 @@ async function main(): Promise<void> {
     }
     await Promise.all(servers.splice(0).map(stopServer));
 
-    const micro = flags['skip-micro'] ? [] : await runVerifyMicroBench(positiveNumber('micro-time', flags['micro-time']));
+    const micro = flags['skip-micro'] ? [] : await runVerifyMicroBench(positiveNumber('micro-time', flags['micro-time']), packageSource);
     const notes = [
       'The machine was shared with other work while this ran (see the load average), so req/s swings from round to round. ' +
         'Server CPU per request (user + system time of the server process over the deliveries it handled) is what a ' +

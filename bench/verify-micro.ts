@@ -1,7 +1,7 @@
 import { EventVerifier } from '@complycube/api';
 import { Bench } from 'tinybench';
 import { COMPLYCUBE_BENCH_SECRET, complyCubeEventTemplate, fillTemplate, newEventId, signComplyCube } from './events';
-import { loadPackageUnderTest } from './package-under-test';
+import { loadPackageUnderTest, PackageSource } from './package-under-test';
 
 export interface VerifyMicroResult {
   bodyBytes: number;
@@ -26,8 +26,8 @@ export const VERIFY_MICRO_TASKS = {
  */
 const MICRO_ROUNDS = 3;
 
-export async function runVerifyMicroBench(timeMs: number): Promise<VerifyMicroResult[]> {
-  const { verifyComplyCubeSignature } = loadPackageUnderTest();
+export async function runVerifyMicroBench(timeMs: number, source: PackageSource): Promise<VerifyMicroResult[]> {
+  const { verifyComplyCubeSignature } = loadPackageUnderTest(source);
   const verifier = new EventVerifier(COMPLYCUBE_BENCH_SECRET);
   const results: VerifyMicroResult[] = [];
   for (const size of VERIFY_MICRO_SIZES) {

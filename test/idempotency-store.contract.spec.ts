@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { ComplyCubeIdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
 import { hexId } from './utils/events';
 import { ManualClock } from './utils/manual-clock';
-import { describeWithRedis, RedisServer } from './utils/redis-server';
+import { describeWithRedis, ioredisUnderTest, RedisServer } from './utils/redis-server';
 import { sleep } from './utils/wait';
 
 const HOUR = 60 * 60 * 1000;
@@ -180,23 +181,67 @@ describe('MemoryIdempotencyStore', () => {
   });
 });
 
-describeWithRedis('RedisIdempotencyStore on a real redis-server', () => {
+const ioredis = ioredisUnderTest();
+
+describeWithRedis(`RedisIdempotencyStore on a real redis-server, ioredis ${ioredis.version}`, () => {
   let redis: RedisServer;
   const stores: RedisIdempotencyStore[] = [];
+  const clients: Redis[] = [];
   beforeAll(async () => {
     redis = await RedisServer.start();
   });
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
+    await Promise.all(clients.map((client) => client.quit()));
     await redis.stop();
   });
 
-  storeContract(async () => {
-    const store = new RedisIdempotencyStore({ url: redis.url, keyPrefix: `contract-${hexId()}` });
-    stores.push(store);
+  it('runs on the ioredis major its jest project is for (ioredis, or ioredis-6 in the "ioredis 6" project)', () => {
+    expect(ioredis.major).toBe(ioredis.expectedMajor);
+  });
+
+  describe('with the client it creates from { url }', () => {
+    storeContract(async () => {
+      const store = new RedisIdempotencyStore({ url: redis.url, keyPrefix: `contract-${hexId()}` });
+      stores.push(store);
+      await store.open();
+      return store;
+    }, { pass: sleep });
+  });
+
+  describe('given the ioredis client itself', () => {
+    storeContract(async () => {
+      const client = new Redis(redis.url);
+      clients.push(client);
+      return new RedisIdempotencyStore(client);
+    }, { pass: sleep });
+  });
+
+  it('works through the ioredis client it is given, and leaves closing it to its owner', async () => {
+    const client = new Redis(redis.url);
+    clients.push(client);
+    const evalCalls = jest.spyOn(client, 'eval');
+    const store = new RedisIdempotencyStore(client);
+    const id = hexId();
+    expect(await store.claim(id, 'a', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: [] });
+    expect(await new RedisIdempotencyStore({ client }).claim(id, 'b', HOUR)).toEqual({ status: 'in-flight' });
+    expect(evalCalls).toHaveBeenCalledTimes(2);
+    await store.close();
+    expect(client.status).toBe('ready');
+    expect(await client.ping()).toBe('PONG');
+  });
+
+  it('takes a URL as its only argument, and closes the client it creates from it', async () => {
+    const store = new RedisIdempotencyStore(redis.url);
     await store.open();
-    return store;
-  }, { pass: sleep });
+    const id = hexId();
+    expect(await store.claim(id, 'a', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: [] });
+    await store.close();
+    const other = new RedisIdempotencyStore({ url: redis.url });
+    stores.push(other);
+    expect(await other.claim(id, 'b', HOUR)).toEqual({ status: 'in-flight' });
+    await expect(store.claim(hexId(), 'a', HOUR)).rejects.toThrow();
+  });
 
   it('fails an operation within operationTimeoutMs while Redis is down, and works again once it is back', async () => {
     const flaky = await RedisServer.start();
@@ -220,10 +265,47 @@ describeWithRedis('RedisIdempotencyStore on a real redis-server', () => {
   });
 
   it('refuses options that cannot work', () => {
-    expect(() => new RedisIdempotencyStore({})).toThrow(/pass \{ client \}/);
+    expect(() => new RedisIdempotencyStore({})).toThrow(/pass an ioredis client .*\{ client \}, \{ url \} or \{ redisOptions \}/);
     expect(() => new RedisIdempotencyStore({ url: ' ' })).toThrow(/url must be a non-empty string/);
+    expect(() => new RedisIdempotencyStore('')).toThrow(/url must be a non-empty string/);
     expect(() => new RedisIdempotencyStore({ url: redis.url, client: { eval: async () => null } })).toThrow(/either client or url/);
     expect(() => new RedisIdempotencyStore({ client: {} as never })).toThrow(/no eval method/);
     expect(() => new RedisIdempotencyStore({ url: redis.url, operationTimeoutMs: 0 })).toThrow(/operationTimeoutMs/);
+  });
+
+  it('refuses what is neither a client, a URL nor options, saying what to pass instead', () => {
+    const expected: Array<[unknown, string]> = [
+      [undefined, 'got undefined'],
+      [null, 'got null'],
+      [6379, 'got number'],
+      [[redis?.url], 'got an array'],
+      [new (class NodeRedisClient {})(), 'got NodeRedisClient, which has no eval method: not an ioredis client'],
+    ];
+    for (const [input, got] of expected) {
+      expect(() => new RedisIdempotencyStore(input as never)).toThrow(
+        `RedisIdempotencyStore: pass an ioredis client (new RedisIdempotencyStore(redis)), a URL ('redis://host:6379'), ` +
+          `or options: { client }, { url } or { redisOptions } (${got}).`,
+      );
+    }
+    expect(() => new RedisIdempotencyStore({ host: '127.0.0.1', port: 6379 } as never)).toThrow(
+      "RedisIdempotencyStore: unknown options 'host', 'port'. The options are client, url, redisOptions, keyPrefix, " +
+        'operationTimeoutMs; ioredis settings such as host, port or password go in redisOptions.',
+    );
+    expect(() => new RedisIdempotencyStore({ url: redis.url, keyprefix: 'app' } as never)).toThrow(/unknown option 'keyprefix'\./);
+  });
+
+  it('never quotes a URL in its errors: it may carry a password', () => {
+    const url = 'redis://default:s3cret-password@127.0.0.1:6379';
+    const misuses: unknown[] = [{ uri: url }, [url], { url, client: { eval: async () => null } }, { url, keyPrefix: '' }, { url, operationTimeoutMs: -1 }];
+    for (const input of misuses) {
+      let message = '';
+      try {
+        new RedisIdempotencyStore(input as never);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^RedisIdempotencyStore: /);
+      expect(message).not.toContain('s3cret');
+    }
   });
 });

@@ -21,6 +21,45 @@ export interface RedisIdempotencyStoreOptions {
   operationTimeoutMs?: number;
 }
 
+const OPTION_NAMES: ReadonlyArray<keyof RedisIdempotencyStoreOptions> = [
+  'client',
+  'url',
+  'redisOptions',
+  'keyPrefix',
+  'operationTimeoutMs',
+];
+
+const USAGE =
+  "pass an ioredis client (new RedisIdempotencyStore(redis)), a URL ('redis://host:6379'), " +
+  'or options: { client }, { url } or { redisOptions }';
+
+/**
+ * What the constructor was given, as options. An ioredis client is told apart from options by its
+ * `eval` method: it also has a `client` method (Redis's CLIENT command), so it cannot be read as
+ * `{ client }`. Values are never quoted in errors: a URL may carry a password.
+ */
+function storeOptionsFrom(input: unknown): RedisIdempotencyStoreOptions {
+  if (typeof input === 'string') return { url: input };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+    throw new TypeError(`RedisIdempotencyStore: ${USAGE} (got ${got}).`);
+  }
+  if (typeof (input as ComplyCubeRedisClient).eval === 'function') return { client: input as ComplyCubeRedisClient };
+  const prototype: unknown = Object.getPrototypeOf(input);
+  if (prototype !== null && Object.getPrototypeOf(prototype) !== null) {
+    const name = (input as object).constructor?.name || 'an object';
+    throw new TypeError(`RedisIdempotencyStore: ${USAGE} (got ${name}, which has no eval method: not an ioredis client).`);
+  }
+  const unknown = Object.keys(input).filter((key) => !(OPTION_NAMES as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `RedisIdempotencyStore: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}. ` +
+        `The options are ${OPTION_NAMES.join(', ')}; ioredis settings such as host, port or password go in redisOptions.`,
+    );
+  }
+  return input as RedisIdempotencyStoreOptions;
+}
+
 interface OwnedRedisClient extends ComplyCubeRedisClient {
   readonly status: string;
   on(event: string, listener: (...args: any[]) => void): unknown;
@@ -46,11 +85,15 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
   private owned?: OwnedRedisClient;
   private opening?: Promise<void>;
   private closed = false;
+  private readonly options: RedisIdempotencyStoreOptions;
 
-  constructor(private readonly options: RedisIdempotencyStoreOptions) {
-    if (!options || typeof options !== 'object') {
-      throw new TypeError('RedisIdempotencyStore: pass { client } (an ioredis client) or { url }.');
-    }
+  /**
+   * `redis`: an ioredis client (`Redis` or `Cluster`, major 5 or 6) that you create and close
+   * yourself; a URL, for a client the store creates and closes; or options.
+   */
+  constructor(redis: ComplyCubeRedisClient | string | RedisIdempotencyStoreOptions) {
+    const options = storeOptionsFrom(redis);
+    this.options = options;
     const creates = options.url !== undefined || options.redisOptions !== undefined;
     if (options.client !== undefined && creates) {
       throw new TypeError('RedisIdempotencyStore: give either client or url/redisOptions, not both.');
@@ -59,7 +102,7 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
       throw new TypeError('RedisIdempotencyStore: client must be an ioredis client (it has no eval method).');
     }
     if (options.client === undefined && !creates) {
-      throw new TypeError('RedisIdempotencyStore: pass { client } (an ioredis client) or { url }.');
+      throw new TypeError(`RedisIdempotencyStore: ${USAGE}.`);
     }
     if (options.url !== undefined && (typeof options.url !== 'string' || options.url.trim() === '')) {
       throw new TypeError('RedisIdempotencyStore: url must be a non-empty string such as "redis://127.0.0.1:6379".');

@@ -1,19 +1,29 @@
 #!/usr/bin/env node
-// Nest 12 compatibility check (`npm run compat`).
+// Compatibility checks (`npm run compat`). Builds and packs this package once, then:
 //
-// Builds and packs this package, installs the tarball into a throw-away Nest 12 app (copied from
-// test/compat/app into a temp dir), compiles that app with its own tsc twice (ESM and CommonJS),
-// runs each build with plain node on a free loopback port, and posts ComplyCube-signed events to
-// it over real HTTP. Temp dirs and the app process are removed even when a step fails.
+// 1. Nest 12: installs the tarball into a throw-away Nest 12 app (copied from test/compat/app into
+//    a temp dir), compiles that app with its own tsc twice (ESM and CommonJS), runs each build with
+//    plain node on a free loopback port, and posts ComplyCube-signed events to it over real HTTP.
+// 2. Nest 11, as a newcomer follows the README: a Nest 11 app with what `nest new` gives it for
+//    Jest (test/compat/nest11-jest-app), the sample app's sources, the tarball installed with the
+//    README's own Nest 11 install lines, and the README's Jest example, run with the app's Jest.
+//
+// Temp dirs and child processes are removed even when a step fails.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const templateDir = join(repoRoot, 'test/compat/app');
+const nest11TemplateDir = join(repoRoot, 'test/compat/nest11-jest-app');
+const sampleDir = join(repoRoot, 'sample');
+/** sample/ files that belong to this repository's tooling, not to the app a user writes. */
+const SAMPLE_TOOLING = new Set(['demo.ts', 'tsconfig.json']);
+const PACKAGE_NAME = 'nestjs-complycube-webhooks';
+const NPM_QUIET = ['--no-audit', '--no-fund'];
 const webhookPath = '/webhooks/complycube';
 const commandTimeoutMs = 5 * 60_000;
 const startTimeoutMs = 30_000;
@@ -75,38 +85,43 @@ async function step(title, action) {
   return value;
 }
 
-async function prepareApp() {
+async function packPackage() {
+  workDir = await mkdtemp(join(tmpdir(), 'complycube-compat-'));
+  await step('built the package', () => run('npm', ['run', 'build'], repoRoot));
+  // The build just ran: --ignore-scripts keeps a prepack script from building a second time.
+  return step('packed the package', async () => {
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', workDir], repoRoot);
+    const [filename] = (await readdir(workDir)).filter((name) => name.endsWith('.tgz'));
+    return join(workDir, filename);
+  });
+}
+
+async function logInstalledVersions(appDir, names) {
+  const versions = [];
+  for (const name of names) {
+    const { version } = JSON.parse(await readFile(join(appDir, 'node_modules', name, 'package.json'), 'utf8'));
+    versions.push(`${name}@${version}`);
+  }
+  log(`installed ${versions.join(', ')}`);
+}
+
+async function prepareNest12App(tarball) {
   if (!process.features.require_module) {
     throw new CheckFailure(
       `Node ${process.version} cannot require() ES modules; Nest 12 is ESM-only and this package is CommonJS. ` +
         'Use Node 20.19+, 22.12+ or 24+.',
     );
   }
-  workDir = await mkdtemp(join(tmpdir(), 'complycube-compat-'));
-  const appDir = join(workDir, 'app');
-
-  await step('built the package', () => run('npm', ['run', 'build'], repoRoot));
-  // The build just ran: --ignore-scripts keeps a prepack script from building a second time.
-  const tarball = await step('packed the package', async () => {
-    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', workDir], repoRoot);
-    const [filename] = (await readdir(workDir)).filter((name) => name.endsWith('.tgz'));
-    return join(workDir, filename);
-  });
-
+  const appDir = join(workDir, 'nest12-app');
   await cp(templateDir, appDir, { recursive: true });
   const manifestPath = join(appDir, 'package.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-  manifest.dependencies['nestjs-complycube-webhooks'] = `file:${tarball}`;
+  manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
 
   // npm refuses the install (ERESOLVE) if the package's peer ranges do not admit Nest 12.
-  await step('installed the Nest 12 app', () => run('npm', ['install', '--no-audit', '--no-fund'], appDir));
-  const versions = [];
-  for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/event-emitter', 'typescript']) {
-    const { version } = JSON.parse(await readFile(join(appDir, 'node_modules', name, 'package.json'), 'utf8'));
-    versions.push(`${name}@${version}`);
-  }
-  log(`installed ${versions.join(', ')}`);
+  await step('installed the Nest 12 app', () => run('npm', ['install', ...NPM_QUIET], appDir));
+  await logInstalledVersions(appDir, ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/event-emitter', 'typescript']);
 
   const tsc = join(appDir, 'node_modules/typescript/bin/tsc');
   await step('compiled the app as ESM', () => run(process.execPath, [tsc, '-p', 'tsconfig.json'], appDir));
@@ -235,6 +250,88 @@ async function checkBuild(label, entry) {
   }
 }
 
+function readmeSection(readme, name, nextName) {
+  const start = readme.indexOf(`<!-- section: ${name} -->`);
+  const end = readme.indexOf(`<!-- section: ${nextName} -->`);
+  if (start < 0 || end < start) throw new CheckFailure(`README.md: the ${name} section (up to the ${nextName} one) is missing`);
+  return readme.slice(start, end);
+}
+
+/**
+ * The `npm install` lines under `# Nest <major>` in the bash block of the README's Install
+ * section, as argument lists (comments dropped), so this check installs exactly what it says.
+ */
+function readmeInstallCommands(readme, major) {
+  const block = /```bash\n([\s\S]*?)```/.exec(readmeSection(readme, 'install', 'handlers'))?.[1] ?? '';
+  const commands = [];
+  let underMajor = false;
+  for (const line of block.split('\n')) {
+    const heading = /^#\s*Nest (\d+)\b/.exec(line.trim());
+    if (heading) {
+      underMajor = heading[1] === String(major);
+      continue;
+    }
+    const command = line.replace(/#.*$/, '').trim();
+    if (!underMajor || command === '') continue;
+    const words = command.split(/\s+/);
+    if (words[0] !== 'npm' || words[1] !== 'install' || !words.slice(2).every((word) => /^[\w@./^~<>=-]+$/.test(word))) {
+      throw new CheckFailure(`README.md: under "# Nest ${major}", expected plain npm install lines, found: ${command}`);
+    }
+    commands.push(words.slice(2));
+  }
+  if (!commands.some((args) => args.includes(PACKAGE_NAME))) {
+    throw new CheckFailure(`README.md: the Install section has no "# Nest ${major}" line installing ${PACKAGE_NAME}`);
+  }
+  return commands;
+}
+
+/** The README's Jest example, and the path it names for it (`test/...e2e-spec.ts`). */
+function readmeJestExample(readme) {
+  const section = readmeSection(readme, 'testing', 'cli');
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const path = /`(test\/[\w./-]+\.e2e-spec\.ts)`/.exec(section)?.[1];
+  if (blocks.length !== 1 || !path) {
+    throw new CheckFailure('README.md: the testing section should hold one ```ts block and name its file (`test/....e2e-spec.ts`)');
+  }
+  return { path, source: blocks[0] };
+}
+
+/**
+ * What a newcomer on Nest 11 does: a `nest new` app, the README's Nest 11 install lines with the
+ * packed tarball in place of the package name, the app's sources (sample/), the README's Jest
+ * example, `npm run test:e2e`. Each test of the example must pass.
+ */
+async function checkNest11Jest(tarball) {
+  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+  const installCommands = readmeInstallCommands(readme, 11);
+  const example = readmeJestExample(readme);
+  const appDir = join(workDir, 'nest11-app');
+  await cp(nest11TemplateDir, appDir, { recursive: true });
+  await cp(sampleDir, join(appDir, 'src'), { recursive: true, filter: (source) => !SAMPLE_TOOLING.has(basename(source)) });
+  await writeFile(join(appDir, example.path), example.source);
+
+  await step('installed a Nest 11 app as `nest new` creates it', () => run('npm', ['install', ...NPM_QUIET], appDir));
+  for (const args of installCommands) {
+    const withTarball = args.map((word) => (word === PACKAGE_NAME ? tarball : word));
+    await step(`ran the README's Nest 11 line: npm install ${args.join(' ')}`, () =>
+      run('npm', ['install', ...withTarball, ...NPM_QUIET], appDir),
+    );
+  }
+  await logInstalledVersions(appDir, ['@nestjs/common', '@nestjs/core', '@nestjs/event-emitter', '@nestjs/config', 'jest', 'ts-jest', 'typescript']);
+
+  const expectedTests = example.source.match(/^\s*it\(/gm)?.length ?? 0;
+  await check(`Nest 11 app: the README's Jest example (${example.path}) passes, installed as the README says`, async () => {
+    await step('ran the README\'s Jest example', () =>
+      run('npm', ['run', 'test:e2e', '--', '--json', '--outputFile=jest-results.json'], appDir),
+    );
+    const results = JSON.parse(await readFile(join(appDir, 'jest-results.json'), 'utf8'));
+    expect(
+      results.numPassedTests === expectedTests && results.numFailedTests === 0,
+      `expected the example's ${expectedTests} tests to pass, got ${results.numPassedTests} passed and ${results.numFailedTests} failed`,
+    );
+  }, async () => '');
+}
+
 async function cleanUp() {
   await Promise.all([...running].map(stopApp));
   if (workDir) await rm(workDir, { recursive: true, force: true });
@@ -250,11 +347,26 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
+/** Runs one group of checks; a failure to set it up fails the group, not the groups after it. */
+async function group(name, body) {
+  try {
+    await body();
+  } catch (error) {
+    if (interruptedBy) throw error;
+    results.push({ name: `${name}: setup`, passed: false });
+    log(`FAIL ${name}: setup: ${error instanceof CheckFailure ? error.message : error.stack}`);
+  }
+}
+
 const started = Date.now();
 try {
-  const appDir = await prepareApp();
-  await checkBuild('Nest 12 ESM app', join(appDir, 'dist/main.js'));
-  await checkBuild('Nest 12 CommonJS app', join(appDir, 'dist-cjs/main.js'));
+  const tarball = await packPackage();
+  await group('Nest 12 app', async () => {
+    const appDir = await prepareNest12App(tarball);
+    await checkBuild('Nest 12 ESM app', join(appDir, 'dist/main.js'));
+    await checkBuild('Nest 12 CommonJS app', join(appDir, 'dist-cjs/main.js'));
+  });
+  await group('Nest 11 app', () => checkNest11Jest(tarball));
 } catch (error) {
   if (!interruptedBy) {
     results.push({ name: 'setup', passed: false });

@@ -1,6 +1,18 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { AddressInfo, createServer, Socket } from 'node:net';
+import ioredisPackage from 'ioredis/package.json';
+
+/**
+ * The ioredis the Redis suites run on: `ioredis` itself (5), or ioredis 6 in the jest project
+ * that maps `ioredis` to the `ioredis-6` devDependency. `expectedMajor` is that project's
+ * `globals.ioredisMajor`, so a mapping that stops working fails a test instead of testing 5 twice.
+ */
+export function ioredisUnderTest(): { version: string; major: number; expectedMajor: number | undefined } {
+  const version = ioredisPackage.version;
+  const expectedMajor = (globalThis as { ioredisMajor?: number }).ioredisMajor;
+  return { version, major: Number(version.split('.')[0]), expectedMajor };
+}
 
 /** Whether this machine can run the Redis suites; without redis-server they skip, except on CI. */
 export function redisServerAvailability(): { available: true } | { available: false; reason: string } {

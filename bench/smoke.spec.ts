@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { BenchResults } from '../bench/report';
+import type { BenchResults } from './report';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..');
 
 /**
  * Checks that bench/ still runs end to end: servers start, take load, verify and dispatch, and a
- * complete result file comes out. One second per case; no timing is asserted.
+ * complete result file comes out. One second per case; no timing is asserted. Run by
+ * `npm run test:bench`, not by `npm test`; it loads the package from lib/, so nothing needs building.
  */
 describe('bench/run.ts smoke run (1 s per case)', () => {
   let outDir: string;
