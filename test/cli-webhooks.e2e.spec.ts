@@ -145,6 +145,25 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       }
     });
 
+    // Every id the client refuses is listed in its own spec; here, that each action refuses before any request.
+    it.each([
+      ['delete', '..'],
+      ['delete', '.'],
+      ['delete', '../5ed1712e99c81a0007b9a3d6'],
+      ['enable', 'a/b'],
+      ['disable', '5ed1712e99c81a0007b9a3d6?x=1'],
+      ['enable', '5ed1712e99c81a0007b9a3d6#x'],
+      ['disable', '5ed1712e99c81a0007b9a3d6 '],
+      ['delete', ''],
+    ])('webhooks %s %j: one line, exit code 2, no call to ComplyCube', async (action, id) => {
+      const webhook = api.addWebhook({ url: ENDPOINT });
+      const { code, stdout, stderr } = await cli(['webhooks', action, id]);
+      expect([code, stdout]).toEqual([2, '']);
+      expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^complycube-webhooks webhooks: A webhook id (cannot be|must be)/)]);
+      expect(api.requests).toEqual([]);
+      expect(api.webhooks.get(webhook.id)).toMatchObject({ enabled: true });
+    });
+
     it('exits 2 without an id or with an unknown action', async () => {
       expect((await cli(['webhooks', 'enable'])).code).toBe(2);
       const unknown = await cli(['webhooks', 'rename', 'x']);

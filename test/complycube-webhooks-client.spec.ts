@@ -126,6 +126,32 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
     });
   });
 
+  describe('webhook ids that could reach another path', () => {
+    it.each(['.', '..', '../5ed1712e99c81a0007b9a3d6', 'a/b', '/', 'a?b', 'a#b', 'a\\b', 'a b', ' ', '\t', 'a\nb', 'a\rb', 'a\u00a0b', 'a\u0000b', 'a\u007fb', ''])(
+      'refuses %j on get, update and delete before any request',
+      async (id) => {
+        const webhook = api.addWebhook({ url: 'https://a.example.com/hook', enabled: false });
+        const errors = [
+          await errorOf(client.get(id)),
+          await errorOf(client.update(id, { enabled: true })),
+          await errorOf(client.delete(id)),
+        ];
+        for (const error of errors) {
+          expect(error).toBeInstanceOf(ComplyCubeWebhookRequestError);
+          expect(error.message).toMatch(/^A webhook id (cannot be '.' or '..' nor contain|must be a non-empty string)/);
+        }
+        expect(api.requests).toEqual([]);
+        expect(api.webhooks.get(webhook.id)?.enabled).toBe(false);
+      },
+    );
+
+    it('still takes ids of other shapes than 24 hex characters, encoded', async () => {
+      api.script({ status: 404, body: { type: 'resource_not_found', message: 'Webhook not found.' } });
+      await errorOf(client.get('wh_1.2-x~%'));
+      expect(api.requests.map((request) => request.path)).toEqual(['/webhooks/wh_1.2-x~%25']);
+    });
+  });
+
   describe('errors', () => {
     it('maps a bad key to a ComplyCubeApiError with ComplyCube status, type and message', async () => {
       const badKey = new ComplyCubeWebhooksClient({ apiKey: 'wrong-key', baseUrl: api.baseUrl, retryDelayMs: 1 });

@@ -238,9 +238,23 @@ function checkCount(name: string, value: number, min: number): number {
   return value;
 }
 
+/** Characters no ComplyCube id has that a server or proxy may read as a path, a query, a fragment or a new line. */
+// eslint-disable-next-line no-control-regex -- control characters are among those refused
+const UNSAFE_ID_CHARACTERS = /[/?#\\\s\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * `/webhooks/{id}` for an id that can only name one webhook: URL resolution turns
+ * `/webhooks/..` into the API's root and `/webhooks/.` into the list, and `/`, `?`, `#`, a
+ * backslash or white space, even encoded, may be decoded by a server or proxy on the way.
+ */
 function webhookPath(id: string): string {
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new ComplyCubeWebhookRequestError('A webhook id must be a non-empty string.');
+  if (typeof id !== 'string' || id === '') {
+    throw new ComplyCubeWebhookRequestError('A webhook id must be a non-empty string, such as 5ed1712e99c81a0007b9a3d6.');
+  }
+  if (id === '.' || id === '..' || UNSAFE_ID_CHARACTERS.test(id)) {
+    throw new ComplyCubeWebhookRequestError(
+      `A webhook id cannot be '.' or '..' nor contain '/', '?', '#', '\\', spaces or control characters (got ${JSON.stringify(id)}); give the id ComplyCube returned, such as 5ed1712e99c81a0007b9a3d6.`,
+    );
   }
   return `/webhooks/${encodeURIComponent(id)}`;
 }
