@@ -239,6 +239,58 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
     });
   });
 
+  describe('URLs with a user name and password, parseable or not, are never printed', () => {
+    const PASSWORDS = ['hunter2', 'p@ss:w0rd', 'p%40ss%3Aword', 'pass word', 'pa/ss'];
+    const withPassword = (password: string, host: string): string => `http://admin:${password}@${host}/v1`;
+    const expectNoPassword = (output: string, password: string): void => {
+      for (const fragment of [password, decodeURIComponent(password), 'admin']) expect(output).not.toContain(fragment);
+    };
+
+    it.each(PASSWORDS)('--api-url and COMPLYCUBE_API_URL with the password %j and a host that does not parse', async (password) => {
+      for (const [args, env] of [
+        [['--api-url', withPassword(password, 'bad host')], {}],
+        [[], { COMPLYCUBE_API_URL: withPassword(password, '127.0.0.1:99999') }],
+      ] as const) {
+        const { code, stdout, stderr } = await cli(['webhooks', 'list', ...args], env);
+        expect(code).toBe(2);
+        expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+        expectNoPassword(stdout + stderr, password);
+      }
+      expect(api.requests).toEqual([]);
+    });
+
+    it('webhooks create --url and doctor --url', async () => {
+      const unparseable = 'https://admin:hunter2@bad host/hook';
+      const parseable = 'https://admin:hunter2@app.example.com/hook';
+      const refused = [
+        await cli(['webhooks', 'create', '--url', unparseable, '--events', '*']),
+        await cli(['doctor', '--url', unparseable]),
+        await cli(['doctor', '--url', parseable]),
+      ];
+      for (const run of refused) {
+        expect(run.code).toBe(2);
+        expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+        expectNoPassword(run.stdout + run.stderr, 'hunter2');
+      }
+      expect(api.requests).toEqual([]);
+
+      // ComplyCube is given the url as asked; what is printed for people hides the password.
+      const created = await cli(['webhooks', 'create', '--url', parseable, '--events', '*']);
+      expect(created.code).toBe(0);
+      expect([...api.webhooks.values()][0].url).toBe(parseable);
+      expect(created.stdout).toContain('url:    https://***@app.example.com/hook');
+      expectNoPassword(created.stdout + created.stderr, 'hunter2');
+    });
+
+    it('webhooks list shows a url without its user name and password', async () => {
+      const webhook = api.addWebhook({ url: 'https://admin:hunter2@app.example.com/hook?owner=ops@example.com', events: ['*'] });
+      const { code, stdout } = await cli(['webhooks', 'list']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^${webhook.id}\\s+enabled\\s+https://\\*\\*\\*@app.example.com/hook\\?owner=ops@example.com\\s`, 'm'));
+      expectNoPassword(stdout, 'hunter2');
+    });
+  });
+
   describe('doctor', () => {
     it('exits 0 and says OK when the webhook is enabled and sends what the handlers take', async () => {
       const webhook = api.addWebhook({ url: `${ENDPOINT}/`, events: ['client.created', 'client.updated', 'client.deleted'] });

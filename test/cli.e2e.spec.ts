@@ -249,6 +249,33 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     expectNoSecret(run);
   });
 
+  describe('a URL with a user name and password, parseable or not, is never repeated', () => {
+    it.each([
+      'http://admin:hunter2@bad host/x',
+      'https://admin:hunter2@bad host/x',
+      'http://admin:hunter2@127.0.0.1:99999/x',
+      'http://admin:hun@ter2@bad host/x',
+      'http://admin:hun:ter2@bad host/x',
+      'http://admin:hun%40ter2@bad host/x',
+      'http://admin:hun ter2@bad host/x',
+      'http://admin:hun/ter2@127.0.0.1/x',
+      'http://admin:hun?ter2@127.0.0.1/x',
+      'http://admin:hun#ter2@127.0.0.1/x',
+      'http://admin:hun ter2@127.0.0.1/x',
+      'http:admin:hunter2@127.0.0.1/x',
+      'admin:hunter2@127.0.0.1/x',
+      'ftp://admin:hunter2@bad host/x',
+      ' http://admin:hunter2@bad host/x ',
+    ])('%j', async (withCredentials) => {
+      // trigger and replay share the check: each URL is given to one of them, in turn.
+      const args = withCredentials.length % 2 === 0 ? ['trigger', 'check.completed.clear'] : ['replay', 'fixtures/events/check.completed.clear.json'];
+      const run = await runCliProcess([...args, '--url', withCredentials], { env: ENV });
+      expect(run.code).toBe(2);
+      expectOneErrorLine(run, /bad URL/);
+      expect(run.stdout + run.stderr).not.toMatch(/admin|hun|ter2/);
+    });
+  });
+
   it('a refused connection', async () => {
     const run = await runCliProcess(['trigger', 'check.failed', '--url', refusedUrl], { env: ENV });
     expect(run.code).toBe(1);

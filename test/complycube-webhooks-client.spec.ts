@@ -281,6 +281,35 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
       expect(() => new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl })).toThrow(ComplyCubeWebhookConfigurationError);
     });
 
+    it.each([
+      ['a host with a space', 'https://admin:hunter2@bad host/v1', 'hunter2'],
+      ['an @ in the password', 'https://admin:hun@ter2@bad host/v1', 'hun@ter2'],
+      ['a : in the password', 'https://admin:hun:ter2@bad host/v1', 'hun:ter2'],
+      ['a percent-encoded password', 'https://admin:hun%40ter2@bad host/v1', 'hun%40ter2'],
+      ['a space in the password', 'https://admin:hun ter2@api.complycube.com:99999/v1', 'hun ter2'],
+      ['a / in the password', 'https://admin:hun/ter2@api.complycube.com/v1', 'hun/ter2'],
+    ])('refuses a base URL that does not parse, with %s, without repeating the password', (_label, baseUrl, password) => {
+      let error: Error | undefined;
+      try {
+        new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl });
+      } catch (caught) {
+        error = caught as Error;
+      }
+      expect(error).toBeInstanceOf(ComplyCubeWebhookConfigurationError);
+      expect(error!.message).toMatch(/baseUrl "https:\/\/\*\*\*@.*" is not a URL/);
+      for (const fragment of [password, 'hun', 'ter2', 'admin']) expect(`${error!.message} ${inspect(error)}`).not.toContain(fragment);
+    });
+
+    it('refuses a webhook url that does not parse without repeating a password in it', async () => {
+      for (const url of ['https://admin:hunter2@bad host/hook', 'admin:hunter2@app.example.com/hook']) {
+        const error = await errorOf(client.create({ url, events: ['*'] }));
+        expect(error).toBeInstanceOf(ComplyCubeWebhookRequestError);
+        expect(error.message).toMatch(/absolute HTTPS URL \(got ".*\*\*\*@/);
+        expect(`${error.message} ${inspect(error)}`).not.toMatch(/admin|hunter2/);
+      }
+      expect(api.requests).toEqual([]);
+    });
+
     it('refuses a base URL with a user name or password, without repeating them', () => {
       const construct = () => new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl: 'https://admin:hunter2@api.complycube.com/v1' });
       expect(construct).toThrow(/baseUrl must not contain a user name or password/);

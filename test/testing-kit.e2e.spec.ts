@@ -208,6 +208,19 @@ describe('sendComplyCubeEvent to an unreachable endpoint', () => {
 });
 
 describe('sendComplyCubeEvent to a URL with a user name or password', () => {
+  it.each([
+    'http://admin:hunter2@bad host/x',
+    'http://admin:hun@ter2@bad host/x',
+    'http://admin:hun%3Ater2@127.0.0.1:99999/x',
+    'http://admin:hun ter2@bad host/x',
+    'http://admin:hun/ter2@127.0.0.1/x',
+  ])('refuses %j, which does not parse, without repeating them', async (url) => {
+    const error = await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), { secret: SECRET }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^the endpoint URL "http:\/\/\*\*\*@.*" is not a valid URL\.$/);
+    expect(`${(error as Error).message} ${JSON.stringify(error)} ${(error as Error).stack}`).not.toMatch(/admin|hun|ter2/);
+  });
+
   it('refuses it before any request, without repeating them', async () => {
     const port = await closedPort();
     const error = await sendComplyCubeEvent(`http://admin:hunter2@127.0.0.1:${port}/x`, createComplyCubeEvent('check.failed'), {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { hasUrlCredentials } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials } from '../common/http-url';
 import {
   ComplyCubeEndpointUnreachableError,
   ComplyCubeWebhookResponse,
@@ -46,20 +46,20 @@ export function resolveSecret(flag: string | undefined, io: CliIo): string {
   return secret;
 }
 
-/** An http(s) URL, or a usage error that says what is wrong with it. */
+/** An http(s) URL, or a usage error that says what is wrong with it (never repeating a password in it). */
 export function parseEndpointUrl(value: string | undefined): URL {
   const text = value ?? DEFAULT_WEBHOOK_URL;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new CliUsageError(`bad URL '${text}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
+    throw new CliUsageError(`bad URL '${hideUrlCredentials(text)}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
   }
   if (hasUrlCredentials(url)) {
     throw new CliUsageError('bad URL: it must not contain a user name or password (the signature authenticates the request)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliUsageError(`bad URL '${url.href}': only http:// and https:// are supported`);
+    throw new CliUsageError(`bad URL '${hideUrlCredentials(text)}': only http:// and https:// are supported`);
   }
   return url;
 }

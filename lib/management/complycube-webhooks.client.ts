@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFetchFailure } from '../common/fetch-failure';
-import { hasUrlCredentials, isHttpsUrl } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials, isHttpsUrl } from '../common/http-url';
 import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
 import {
   ComplyCubeApiCall,
@@ -215,7 +215,7 @@ function checkBaseUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ComplyCubeWebhookConfigurationError(`ComplyCubeApiModule: baseUrl ${JSON.stringify(baseUrl)} is not a URL.`);
+    throw new ComplyCubeWebhookConfigurationError(`ComplyCubeApiModule: baseUrl ${JSON.stringify(hideUrlCredentials(String(baseUrl)))} is not a URL.`);
   }
   if (hasUrlCredentials(url)) {
     throw new ComplyCubeWebhookConfigurationError(
@@ -265,7 +265,8 @@ function checkWebhookRequest(request: WebhookRequest, creating: boolean): Webhoo
   const { url, enabled, events, description } = request;
   if (url !== undefined || creating) {
     if (typeof url !== 'string' || !isHttpsUrl(url)) {
-      throw new ComplyCubeWebhookRequestError(`A webhook url must be an absolute HTTPS URL (got ${JSON.stringify(url)}).`);
+      const given = typeof url === 'string' ? hideUrlCredentials(url) : url;
+      throw new ComplyCubeWebhookRequestError(`A webhook url must be an absolute HTTPS URL (got ${JSON.stringify(given)}).`);
     }
   }
   if (events !== undefined || creating) {

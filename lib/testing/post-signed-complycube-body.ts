@@ -1,5 +1,5 @@
 import { describeFetchFailure, fetchFailureCode } from '../common/fetch-failure';
-import { hasUrlCredentials } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials } from '../common/http-url';
 import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
 import { signComplyCubePayload } from './sign-complycube-payload';
 
@@ -30,16 +30,24 @@ export class ComplyCubeEndpointUnreachableError extends Error {
 }
 
 /**
- * POSTs exactly `body`, signed as ComplyCube signs it, as `application/json`. A URL with a user
- * name or password is refused (a TypeError that does not repeat them): ComplyCube authenticates
- * with the signature, and credentials in a URL end up in messages and logs.
+ * POSTs exactly `body`, signed as ComplyCube signs it, as `application/json`. A URL that does not
+ * parse, or that has a user name or password, is refused with a TypeError that does not repeat
+ * them: ComplyCube authenticates with the signature, and credentials in a URL end up in messages
+ * and logs.
  */
 export async function postSignedComplyCubeBody(
   url: string,
   body: string | Buffer,
   options: PostSignedBodyOptions,
 ): Promise<ComplyCubeWebhookResponse> {
-  if (hasUrlCredentials(new URL(url))) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not the URL parser's own error: it carries the whole input, credentials included.
+    throw new TypeError(`the endpoint URL ${JSON.stringify(hideUrlCredentials(String(url)))} is not a valid URL.`);
+  }
+  if (hasUrlCredentials(parsed)) {
     throw new TypeError('the endpoint URL must not contain a user name or password: the signature authenticates the request.');
   }
   const signature = signComplyCubePayload(body, options.secret);

@@ -33,7 +33,9 @@ export async function sendComplyCubeEvent(
 ): Promise<ComplyCubeWebhookResponse> {
   const body = typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event);
   const post = (url: string) => postSignedComplyCubeBody(url, body, { secret: options.secret, headers: options.headers });
-  if (typeof target === 'string' || target instanceof URL) return post(new URL(target).href);
+  // A string is checked by the post itself, whose errors never repeat a password in it.
+  if (typeof target === 'string') return post(target);
+  if (target instanceof URL) return post(target.href);
 
   await target.init();
   const path = options.path ?? defaultEndpointPath(target);

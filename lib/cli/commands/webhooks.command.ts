@@ -1,3 +1,4 @@
+import { hideUrlCredentials } from '../../common/http-url';
 import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
 import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { ComplyCubeWebhooksClient } from '../../management/complycube-webhooks.client';
@@ -126,9 +127,14 @@ export function expandEvents(inputs: string[], io: CliIo): string[] {
   return [...documented, ...[...chosen].filter((type) => !(documented as string[]).includes(type))];
 }
 
+/** A webhook as people read it: its url without a user name or password. `--json` output is ComplyCube's, as is. */
+function forTerminal(webhook: Webhook): Webhook {
+  return { ...webhook, url: hideUrlCredentials(webhook.url) };
+}
+
 function describeList(webhooks: Webhook[]): string {
   if (webhooks.length === 0) return 'No webhooks.';
-  const rows = webhooks.map((webhook) => [
+  const rows = webhooks.map(forTerminal).map((webhook) => [
     webhook.id,
     webhook.enabled ? 'enabled' : 'DISABLED',
     webhook.url,
@@ -138,7 +144,8 @@ function describeList(webhooks: Webhook[]): string {
   return formatTable(['ID', 'STATE', 'URL', 'EVENTS', 'DESCRIPTION'], rows);
 }
 
-function describeWebhook(webhook: Webhook): string {
+function describeWebhook(received: Webhook): string {
+  const webhook = forTerminal(received);
   const lines = [
     `Webhook ${webhook.id} (${webhook.enabled ? 'enabled' : 'disabled'})`,
     `  url:    ${webhook.url}`,
