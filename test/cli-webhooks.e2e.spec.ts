@@ -291,6 +291,35 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
     });
   });
 
+  describe("ComplyCube's text is printed without terminal control characters", () => {
+    // Recolours, clears the screen, retitles the window, moves the cursor, rings the bell.
+    const HOSTILE = 'Something \u001b[31mbroke\u001b[0m\u001b[2J\u001b]0;owned\u0007.\r\nFake line\u0007\u009b1A\u0008';
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+    it.each([
+      [422, 1, 'complycube-webhooks webhooks: ComplyCube answered 422 (validation_error): Something broke. Fake line\n'],
+      [401, 3, 'complycube-webhooks webhooks: ComplyCube refused the API key (401: Something broke. Fake line). Check COMPLYCUBE_API_KEY.\n'],
+    ])('in an error message answered with %s', async (status, exitCode, line) => {
+      api.script({ status, body: { type: 'validation_error\u001b[8m', message: `${HOSTILE}\u0000` } });
+      const { code, stdout, stderr } = await cli(['webhooks', 'list']);
+      expect([code, stdout, stderr]).toEqual([exitCode, '', line]);
+    });
+
+    it('in a webhook list, a created webhook and a doctor report', async () => {
+      const webhook = api.addWebhook({ url: ENDPOINT, events: ['check.completed', 'client.\u001b[2Jcreated'], description: `${HOSTILE}\u0000` });
+      const list = await cli(['webhooks', 'list']);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toContain('Something broke. Fake line');
+      const doctor = await cli(['doctor', '--url', ENDPOINT, '--events', 'check.completed']);
+      expect(doctor.stdout).toContain(`webhook ${webhook.id}: enabled, events check.completed, client.created`);
+      const created = await cli(['webhooks', 'create', '--url', ENDPOINT, '--events', '*', '--description', HOSTILE]);
+      expect(created.code).toBe(0);
+      expect(created.stdout).toContain('description: Something broke. Fake line');
+      for (const run of [list, doctor, created]) expect(run.stdout.replace(/\n/g, '')).not.toMatch(CONTROL);
+    });
+  });
+
   describe('doctor', () => {
     it('exits 0 and says OK when the webhook is enabled and sends what the handlers take', async () => {
       const webhook = api.addWebhook({ url: `${ENDPOINT}/`, events: ['client.created', 'client.updated', 'client.deleted'] });

@@ -148,6 +148,12 @@ describe('complycube-webhooks CLI against a test app', () => {
   });
 });
 
+/** An answer that would recolour, clear, retitle and rewrite the terminal it is printed on. */
+const TERMINAL_ESCAPES_ANSWER = '\u001b[31mred\u001b[0m \u001b[2J\u001b]0;owned\u0007title\r\nfake line\u0008\u009b1Aup\u0000';
+/** Any control character but the final newline, and ESC in any form. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
 describe('complycube-webhooks replay and trigger on the wire', () => {
   let wire: Server;
   let url: string;
@@ -163,6 +169,7 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
         requests.push({ body: Buffer.concat(chunks), headers: request.headers });
         if (request.url === '/moved') response.writeHead(301, { location: '/hook' }).end();
         else if (request.url === '/echo-secret') response.writeHead(400, { 'content-type': 'text/plain' }).end(`bad signature for secret ${SECRET}`);
+        else if (request.url === '/escapes') response.writeHead(418, { 'content-type': 'text/plain' }).end(TERMINAL_ESCAPES_ANSWER);
         else response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted');
       });
     });
@@ -207,6 +214,13 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/event [0-9a-f]{24}: 400 bad signature for secret \*\*\*\n/);
     expectNoSecret(run);
+  });
+
+  it("prints the endpoint's answer without the terminal escapes and control characters in it", async () => {
+    const run = await runCliProcess(['trigger', 'check.failed', '--url', url.replace('/hook', '/escapes')], { env: ENV });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/event [0-9a-f]{24}: 418 red title fake lineup\n/);
+    expect(run.stdout).not.toMatch(CONTROL_CHARACTERS);
   });
 
   it('trigger signs exactly the bytes it sends', async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { hasUrlCredentials, hideUrlCredentials } from '../common/http-url';
+import { toTerminalLine } from '../common/terminal-text';
 import {
   ComplyCubeEndpointUnreachableError,
   ComplyCubeWebhookResponse,
@@ -93,10 +94,11 @@ const MIN_REDACTED_SECRET_LENGTH = 8;
 
 /**
  * `200 {"received":true}`: the status and the body, on one line. The body is the endpoint's text,
- * which may echo the secret back (a debugging endpoint, a misconfigured proxy): it is shown as `***`.
+ * without terminal control characters, and it may echo the secret back (a debugging endpoint, a
+ * misconfigured proxy): it is shown as `***`.
  */
 export function describeResponse(response: ComplyCubeWebhookResponse, secret: string): string {
-  let text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+  let text = toTerminalLine(response.text).replace(/\s+/g, ' ').trim();
   if (secret.length >= MIN_REDACTED_SECRET_LENGTH) text = text.split(secret).join('***');
   return `${response.status}${text ? ` ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
 }

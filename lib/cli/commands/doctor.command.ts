@@ -1,4 +1,5 @@
 import { hasUrlCredentials, isHttpsUrl } from '../../common/http-url';
+import { toTerminalLine } from '../../common/terminal-text';
 import { isValidComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { diagnoseComplyCubeSubscription } from '../../management/complycube-subscription.diagnosis';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
@@ -56,7 +57,7 @@ export const doctorCommand: CliCommand = {
       for (const finding of diagnosis.findings) lines.push(`${finding.severity === 'error' ? 'ERROR  ' : 'WARNING'} ${finding.message}`);
       if (!handlerPatterns) lines.push('note: pass --events with your handler patterns to compare the event types too.');
       lines.push(healthy ? 'OK: ComplyCube delivers to this endpoint.' : 'Events are being lost: fix the errors above.');
-      io.stdout(`${lines.join('\n')}\n`);
+      io.stdout(`${lines.map(toTerminalLine).join('\n')}\n`);
     }
     return healthy ? API_EXIT_CODES.ok : API_EXIT_CODES.failure;
   },

@@ -1,4 +1,5 @@
 import { hideUrlCredentials } from '../../common/http-url';
+import { toTerminalLine } from '../../common/terminal-text';
 import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
 import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { ComplyCubeWebhooksClient } from '../../management/complycube-webhooks.client';
@@ -70,7 +71,7 @@ export const webhooksCommand: CliCommand = {
       case 'disable': {
         const [id] = expectArguments(action, rest, 1);
         const webhook = await call(client, () => client.update(id, { enabled: action === 'enable' }), id);
-        print(values.json ? JSON.stringify(webhook, null, 2) : `Webhook ${webhook.id} ${action}d.`);
+        print(values.json ? JSON.stringify(webhook, null, 2) : `Webhook ${toTerminalLine(webhook.id)} ${action}d.`);
         return API_EXIT_CODES.ok;
       }
       case 'delete': {
@@ -127,9 +128,18 @@ export function expandEvents(inputs: string[], io: CliIo): string[] {
   return [...documented, ...[...chosen].filter((type) => !(documented as string[]).includes(type))];
 }
 
-/** A webhook as people read it: its url without a user name or password. `--json` output is ComplyCube's, as is. */
+/**
+ * A webhook as people read it: text from ComplyCube without terminal control characters, and
+ * its url without a user name or password. `--json` output is ComplyCube's, as is.
+ */
 function forTerminal(webhook: Webhook): Webhook {
-  return { ...webhook, url: hideUrlCredentials(webhook.url) };
+  return {
+    ...webhook,
+    id: toTerminalLine(webhook.id),
+    url: toTerminalLine(hideUrlCredentials(webhook.url)),
+    events: webhook.events.map(toTerminalLine),
+    description: webhook.description === undefined ? undefined : toTerminalLine(webhook.description),
+  };
 }
 
 function describeList(webhooks: Webhook[]): string {
