@@ -6,7 +6,7 @@ import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../sample/app.module';
 import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
@@ -311,4 +311,74 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^Usage: complycube-webhooks ${command} `));
   });
+});
+
+describe('complycube-webhooks trigger and replay send plain HTTP only to this machine', () => {
+  let wire: Server;
+  let port: number;
+  const hosts: Array<string | undefined> = [];
+  const externalAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address !== undefined && !address.internal && address.family === 'IPv4')?.address;
+
+  beforeAll(async () => {
+    wire = createServer((request, response) => {
+      hosts.push(request.headers.host);
+      request.resume();
+      request.on('end', () => response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted'));
+    });
+    // Every address of this machine, IPv4 and IPv6.
+    await new Promise<void>((resolve) => wire.listen(0, '::', resolve));
+    port = (wire.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => wire.close(resolve)));
+  beforeEach(() => (hosts.length = 0));
+
+  const commands: Array<[string, string[]]> = [
+    ['trigger', ['trigger', 'check.completed.clear']],
+    ['replay', ['replay', 'fixtures/events/check.completed.clear.json']],
+  ];
+
+  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'])('sends to http://%s', async (host) => {
+    for (const [, args] of commands) {
+      const run = await runCliProcess([...args, '--url', `http://${host}:${port}/hook`], { env: ENV });
+      expect([run.code, run.stderr]).toEqual([0, '']);
+    }
+    expect(hosts).toEqual([`${host}:${port}`, `${host}:${port}`]);
+  });
+
+  it.each(commands)('%s refuses http:// to another host, saying why and what to do, before sending', async (_name, args) => {
+    // A documentation address (TEST-NET-3): nothing answers there, and nothing is sent.
+    const run = await runCliProcess([...args, '--url', 'http://203.0.113.7:8080/hook'], { env: ENV });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expectOneErrorLine(
+      run,
+      /^complycube-webhooks (trigger|replay): refusing plain http:\/\/ to 203.0.113.7:8080: events carry personal data, so plain HTTP is only for this machine \(localhost, 127.0.0.0\/8, \[::1\]\); use https:\/\/, or pass --insecure to send them unencrypted anyway$/,
+    );
+  });
+
+  const onNetwork = externalAddress ? it : it.skip;
+  onNetwork(
+    `sends over the network with --insecure only, and over HTTPS without it${externalAddress ? '' : ' (skipped: this machine has no network address but loopback)'}`,
+    async () => {
+      const external = `http://${externalAddress}:${port}/hook`;
+      for (const [, args] of commands) {
+        const refused = await runCliProcess([...args, '--url', external], { env: ENV });
+        expect(refused.code).toBe(2);
+        expectOneErrorLine(refused, /refusing plain http:\/\/ .* pass --insecure/);
+        expect(hosts).toEqual([]);
+
+        const insecure = await runCliProcess([...args, '--url', external, '--insecure'], { env: ENV });
+        expect([insecure.code, insecure.stderr]).toEqual([0, '']);
+        expect(insecure.stdout).toContain('202 accepted');
+        expect(hosts.splice(0)).toEqual([`${externalAddress}:${port}`]);
+
+        // Not refused: TLS is attempted, and fails against this plain-HTTP listener.
+        const https = await runCliProcess([...args, '--url', external.replace('http:', 'https:')], { env: ENV });
+        expect(https.code).toBe(1);
+        expectOneErrorLine(https, /cannot reach https:\/\//);
+      }
+    },
+  );
 });

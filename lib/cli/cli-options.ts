@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { hasUrlCredentials, hideUrlCredentials } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials, isLoopbackHostname } from '../common/http-url';
 import { toTerminalLine } from '../common/terminal-text';
 import {
   ComplyCubeEndpointUnreachableError,
@@ -48,7 +48,7 @@ export function resolveSecret(flag: string | undefined, io: CliIo): string {
 }
 
 /** An http(s) URL, or a usage error that says what is wrong with it (never repeating a password in it). */
-export function parseEndpointUrl(value: string | undefined): URL {
+export function parseEndpointUrl(value: string | undefined, options: { insecure?: boolean } = {}): URL {
   const text = value ?? DEFAULT_WEBHOOK_URL;
   let url: URL;
   try {
@@ -61,6 +61,11 @@ export function parseEndpointUrl(value: string | undefined): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliUsageError(`bad URL '${hideUrlCredentials(text)}': only http:// and https:// are supported`);
+  }
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !options.insecure) {
+    throw new CliUsageError(
+      `refusing plain http:// to ${url.host}: events carry personal data, so plain HTTP is only for this machine (localhost, 127.0.0.0/8, [::1]); use https://, or pass --insecure to send them unencrypted anyway`,
+    );
   }
   return url;
 }

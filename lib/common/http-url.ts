@@ -12,6 +12,14 @@ export function hasUrlCredentials(url: URL): boolean {
   return url.username !== '' || url.password !== '';
 }
 
+/** 127.0.0.0/8 as the URL parser writes it (it turns `127.1` and `0x7f.0.0.1` into dotted decimal). */
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/** Whether a parsed URL's `hostname` is this machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
+export function isLoopbackHostname(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
+}
+
 const HIDDEN_CREDENTIALS = '***';
 /** `http://`, `https:\\`, `foo://`: a scheme and the slashes after it, which are kept. */
 const SCHEME_AND_SLASHES = /^\s*[A-Za-z][A-Za-z0-9+.-]*:[/\\]+/;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFetchFailure } from '../common/fetch-failure';
-import { hasUrlCredentials, hideUrlCredentials, isHttpsUrl } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials, isHttpsUrl, isLoopbackHostname } from '../common/http-url';
 import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
 import {
   ComplyCubeApiCall,
@@ -32,7 +32,6 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const DEFAULT_PAGE_SIZE = 100;
 /** Stops a paging loop against an API that never reports the last page. */
 const MAX_PAGES = 1000;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -222,7 +221,7 @@ function checkBaseUrl(baseUrl: string): string {
       'ComplyCubeApiModule: baseUrl must not contain a user name or password: ComplyCube takes the API key in a header.',
     );
   }
-  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = url.protocol === 'http:' && isLoopbackHostname(url.hostname);
   if (url.protocol !== 'https:' && !loopback) {
     throw new ComplyCubeWebhookConfigurationError(
       `ComplyCubeApiModule: baseUrl must be HTTPS (got ${url.protocol}//${url.host}); plain HTTP is only allowed on loopback.`,

@@ -18,14 +18,17 @@ signed with the webhook secret, and prints the endpoint's answer. Replaying a bo
 before, with its id, is how ComplyCube's own retries look to your handlers.
 
 Options:
-  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL})
+  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL});
+                       plain http:// only to this machine (localhost, 127.0.0.0/8, [::1])
+  --insecure           Allow plain http:// to another host: the body, personal data
+                       included, then crosses the network unencrypted
   --secret <secret>    The webhook secret (default: $${SECRET_ENV_VARIABLE})
   -h, --help           Show this help
 
 Exit code: 0 for a 2xx answer, 1 for another answer or an unreachable endpoint, 2 for a
 usage error.`;
 
-const OPTIONS = { url: { type: 'string' }, secret: { type: 'string' } } as const;
+const OPTIONS = { url: { type: 'string' }, insecure: { type: 'boolean' }, secret: { type: 'string' } } as const;
 
 export const replayCommand: CliCommand = {
   name: 'replay',
@@ -39,7 +42,7 @@ async function replay(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) {
     throw new CliUsageError(positionals.length === 0 ? 'which file? e.g. replay event.json' : `expected one file, got ${positionals.length}`);
   }
-  const url = parseEndpointUrl(values.url);
+  const url = parseEndpointUrl(values.url, { insecure: values.insecure });
   const secret = resolveSecret(values.secret, io);
   const body = await readBody(positionals[0], io);
   let event: unknown;

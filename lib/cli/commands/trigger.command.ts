@@ -23,7 +23,10 @@ Sends a realistic ComplyCube event of the given type (from the package's fixture
 ids and timestamps), signed with the webhook secret, and prints the endpoint's answer.
 
 Options:
-  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL})
+  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL});
+                       plain http:// only to this machine (localhost, 127.0.0.0/8, [::1])
+  --insecure           Allow plain http:// to another host: the events, personal data
+                       included, then cross the network unencrypted
   --secret <secret>    The webhook secret (default: $${SECRET_ENV_VARIABLE}; prefer the
                        variable, command lines are kept in shell history)
   --set <path=value>   Change a field before sending, e.g. --set payload.outcome=clear;
@@ -39,6 +42,7 @@ reached, 2 for a usage error.`;
 
 const OPTIONS = {
   url: { type: 'string' },
+  insecure: { type: 'boolean' },
   secret: { type: 'string' },
   set: { type: 'string', multiple: true },
   count: { type: 'string' },
@@ -69,7 +73,7 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
   }
   const count = parseCount(values.count);
   const assignments = (values.set ?? []).map(parseAssignment);
-  const url = parseEndpointUrl(values.url);
+  const url = parseEndpointUrl(values.url, { insecure: values.insecure });
   const secret = resolveSecret(values.secret, io);
 
   const build = (): Record<string, unknown> => {
