@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
 import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -22,6 +22,10 @@ function expectNoSecret(run: CliRun, secret = SECRET): void {
   expect(run.stdout).not.toContain(secret);
   expect(run.stderr).not.toContain(secret);
 }
+
+/** What `--secret <value>` prints on stderr: the secret is on the command line, for ps and shell history to see. */
+const LITERAL_SECRET_WARNING =
+  'warning: a secret given as --secret is shown to other users by ps and kept in shell history; prefer COMPLYCUBE_WEBHOOK_SECRET, --secret-file <path> or --secret -\n';
 
 /** One line on stderr, no stack trace. */
 function expectOneErrorLine(run: CliRun, message: string | RegExp): void {
@@ -143,7 +147,7 @@ describe('complycube-webhooks CLI against a test app', () => {
       const fromFile = await runCliProcess(['sign', file], { env: ENV });
       expect(fromFile).toEqual({ code: 0, stdout: `${hmacHex(body, SECRET)}\n`, stderr: '' });
       const fromStdin = await runCliProcess(['sign', '--secret', 'other-secret'], { env: ENV, input: body });
-      expect(fromStdin).toEqual({ code: 0, stdout: `${hmacHex(body, 'other-secret')}\n`, stderr: '' });
+      expect(fromStdin).toEqual({ code: 0, stdout: `${hmacHex(body, 'other-secret')}\n`, stderr: LITERAL_SECRET_WARNING });
     });
   });
 });
@@ -206,7 +210,7 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
     const run = await runCliProcess(['trigger', 'check.failed', '--url', url, '--secret', 'e']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^Sending 1 check.failed event to ${url}\nevent [0-9a-f]{24}: 202 accepted\n1 sent: 1 answered 2xx\n$`));
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(LITERAL_SECRET_WARNING);
   });
 
   it("hides the secret where the endpoint's answer echoes it", async () => {
@@ -221,6 +225,66 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/event [0-9a-f]{24}: 418 red title fake lineup\n/);
     expect(run.stdout).not.toMatch(CONTROL_CHARACTERS);
+  });
+
+  describe('the secret, from a file, standard input, a flag or the environment', () => {
+    const sentSignature = (): unknown => requests[0]?.headers['complycube-signature'];
+    const eventFile = (): string => {
+      const file = join(dir, 'event.json');
+      writeFileSync(file, '{"id":"5ed170fe99c81a0007b9a3d3","type":"check.failed"}');
+      return file;
+    };
+
+    it.each([
+      ['no final newline', SECRET],
+      ['a final newline', `${SECRET}\n`],
+      ['a final CRLF', `${SECRET}\r\n`],
+    ])('--secret-file reads it, without %s, and prints no warning', async (_name, content) => {
+      const secretFile = join(dir, 'secret.txt');
+      writeFileSync(secretFile, content);
+      const run = await runCliProcess(['trigger', 'check.failed', '--url', url, '--secret-file', secretFile]);
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(sentSignature()).toBe(hmacHex(requests[0].body, SECRET));
+      expectNoSecret(run);
+    });
+
+    it('--secret-file keeps everything but one final newline', async () => {
+      const secretFile = join(dir, 'secret-with-spaces.txt');
+      writeFileSync(secretFile, ` ${SECRET} \n\n`);
+      const run = await runCliProcess(['replay', eventFile(), '--url', url, '--secret-file', secretFile]);
+      expect(run.code).toBe(0);
+      expect(sentSignature()).toBe(hmacHex(requests[0].body, ` ${SECRET} \n`));
+    });
+
+    it.each([
+      ['trigger', () => ['trigger', 'check.failed']],
+      ['replay of a file', () => ['replay', eventFile()]],
+    ])('--secret - reads it from standard input for %s', async (_name, args) => {
+      const run = await runCliProcess([...args(), '--url', url, '--secret', '-'], { input: `${SECRET}\n` });
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(sentSignature()).toBe(hmacHex(requests[0].body, SECRET));
+      expectNoSecret(run);
+    });
+
+    it('sign --secret - reads the secret from standard input when the body is a file', async () => {
+      const file = eventFile();
+      const run = await runCliProcess(['sign', file, '--secret', '-'], { input: `${SECRET}\r\n` });
+      expect(run).toEqual({ code: 0, stdout: `${hmacHex(readFileSync(file), SECRET)}\n`, stderr: '' });
+    });
+
+    it('--secret <value> still works, with a warning on stderr that never shows the secret', async () => {
+      const run = await runCliProcess(['trigger', 'check.failed', '--url', url, '--secret', SECRET]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe(LITERAL_SECRET_WARNING);
+      expect(sentSignature()).toBe(hmacHex(requests[0].body, SECRET));
+      expectNoSecret(run);
+    });
+
+    it('the environment variable needs no flag and prints no warning', async () => {
+      const run = await runCliProcess(['trigger', 'check.failed', '--url', url], { env: ENV });
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(sentSignature()).toBe(hmacHex(requests[0].body, SECRET));
+    });
   });
 
   it('trigger signs exactly the bytes it sends', async () => {
@@ -255,12 +319,44 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     ['a missing file', ['replay', 'no-such-file.json'], ENV, 2, /cannot read 'no-such-file.json': no such file/],
     ['a file that is not JSON', ['replay', 'README.md'], ENV, 2, /'README.md' is not JSON/],
     ['an unknown command', ['trigger-all'], ENV, 2, /unknown command 'trigger-all'/],
+    ['both --secret and --secret-file', ['trigger', 'check.failed', '--secret', SECRET, '--secret-file', 'secret.txt'], {}, 2, /give the secret once: --secret or --secret-file, not both/],
+    ['a missing secret file', ['replay', 'x.json', '--secret-file', 'no-such-secret.txt'], {}, 2, /cannot read 'no-such-secret.txt': no such file/],
+    ['an empty --secret', ['trigger', 'check.failed', '--secret', ''], ENV, 2, /the secret from --secret is empty/],
+    ['a blank --secret', ['sign', 'package.json', '--secret', ' \t '], ENV, 2, /the secret from --secret is empty/],
   ])('%s', async (_name, args, env, code, message) => {
     const run = await runCliProcess(args, { env });
     expect(run.code).toBe(code);
     expect(run.stdout).toBe('');
     expectOneErrorLine(run, message);
     expectNoSecret(run);
+  });
+
+  describe('with files and standard input', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'complycube-cli-'));
+      writeFileSync(join(dir, 'event.json'), '{"id":"5ed170fe99c81a0007b9a3d3","type":"check.failed"}');
+      writeFileSync(join(dir, 'empty-secret.txt'), '');
+      writeFileSync(join(dir, 'blank-secret.txt'), '  \r\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const bodyAndSecretOnStdin = /--secret - reads the secret from standard input, which carries the body here: give the body as a file, or the secret with --secret-file$/;
+    it.each<[string, (dir: string) => string[], string, RegExp]>([
+      ['sign --secret - with the body on standard input', () => ['sign', '--secret', '-'], '{}', bodyAndSecretOnStdin],
+      ["sign - --secret -", () => ['sign', '-', '--secret', '-'], '{}', bodyAndSecretOnStdin],
+      ['replay - --secret -', () => ['replay', '-', '--secret', '-'], '{}', bodyAndSecretOnStdin],
+      ['an empty standard input for --secret -', () => ['trigger', 'check.failed', '--secret', '-'], '', /the secret from standard input \(--secret -\) is empty/],
+      ['a lone newline for --secret -', (d) => ['replay', join(d, 'event.json'), '--secret', '-'], '\n', /the secret from standard input \(--secret -\) is empty/],
+      ['an empty secret file', (d) => ['trigger', 'check.failed', '--secret-file', join(d, 'empty-secret.txt')], '', /the secret from the secret file '.*empty-secret.txt' is empty/],
+      ['a blank secret file', (d) => ['sign', '--secret-file', join(d, 'blank-secret.txt')], '{}', /the secret from the secret file '.*blank-secret.txt' is empty/],
+    ])('%s', async (_name, args, input, message) => {
+      const run = await runCliProcess(args(dir), { env: ENV, input });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expectOneErrorLine(run, message);
+      expectNoSecret(run);
+    });
   });
 
   describe('a URL with a user name and password, parseable or not, is never repeated', () => {

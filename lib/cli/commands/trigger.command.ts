@@ -10,7 +10,8 @@ import {
   parseEndpointUrl,
   postToEndpoint,
   resolveSecret,
-  SECRET_ENV_VARIABLE,
+  SECRET_OPTIONS,
+  SECRET_OPTIONS_HELP,
 } from '../cli-options';
 
 const MAX_COUNT = 10_000;
@@ -27,8 +28,7 @@ Options:
                        plain http:// only to this machine (localhost, 127.0.0.0/8, [::1])
   --insecure           Allow plain http:// to another host: the events, personal data
                        included, then cross the network unencrypted
-  --secret <secret>    The webhook secret (default: $${SECRET_ENV_VARIABLE}; prefer the
-                       variable, command lines are kept in shell history)
+${SECRET_OPTIONS_HELP}
   --set <path=value>   Change a field before sending, e.g. --set payload.outcome=clear;
                        repeatable. The value is JSON when it parses (true, 42, null,
                        {"a":1}, "quoted"), text otherwise
@@ -43,7 +43,7 @@ reached, 2 for a usage error.`;
 const OPTIONS = {
   url: { type: 'string' },
   insecure: { type: 'boolean' },
-  secret: { type: 'string' },
+  ...SECRET_OPTIONS,
   set: { type: 'string', multiple: true },
   count: { type: 'string' },
   list: { type: 'boolean' },
@@ -74,7 +74,7 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
   const count = parseCount(values.count);
   const assignments = (values.set ?? []).map(parseAssignment);
   const url = parseEndpointUrl(values.url, { insecure: values.insecure });
-  const secret = resolveSecret(values.secret, io);
+  const secret = await resolveSecret(values, io);
 
   const build = (): Record<string, unknown> => {
     const event = createComplyCubeEvent(type) as unknown as Record<string, unknown>;
