@@ -13,6 +13,10 @@ export interface ComplyCubeWebhookResponse {
 
 export interface PostSignedBodyOptions {
   secret: string;
+  /**
+   * Extra request headers, names compared case-insensitively: a `Content-Type` replaces the
+   * default `application/json`; a signature header is ignored (the computed one is sent).
+   */
   headers?: Record<string, string>;
   /** Give up after this many milliseconds (ComplyCube itself waits 15 s). */
   timeoutMs?: number;
@@ -55,7 +59,7 @@ export async function postSignedComplyCubeBody(
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers, [COMPLYCUBE_SIGNATURE_HEADER]: signature },
+      headers: requestHeaders(options.headers, signature),
       body: typeof body === 'string' ? body : new Uint8Array(body),
       // A redirect is an answer like any other: following it would turn the POST into a GET.
       redirect: 'manual',
@@ -66,6 +70,18 @@ export async function postSignedComplyCubeBody(
   }
   const text = await response.text();
   return { status: response.status, body: parseJson(text), text };
+}
+
+/**
+ * One value per header name whatever its case (fetch would send `Content-Type` and
+ * `content-type` as two values of one header): the default content type, the caller's headers
+ * over it, and the computed signature over everything.
+ */
+function requestHeaders(extra: Record<string, string> | undefined, signature: string): Array<[string, string]> {
+  const headers = new Map<string, string>([['content-type', 'application/json']]);
+  for (const [name, value] of Object.entries(extra ?? {})) headers.set(name.toLowerCase(), value);
+  headers.set(COMPLYCUBE_SIGNATURE_HEADER, signature);
+  return [...headers];
 }
 
 function parseJson(text: string): unknown {

@@ -16,7 +16,10 @@ export interface SendComplyCubeEventOptions {
    * app's global prefix.
    */
   path?: string;
-  /** Extra request headers (the signature header is always the computed one). */
+  /**
+   * Extra request headers, names compared case-insensitively: a `Content-Type` replaces the
+   * default `application/json`; the signature header is always the computed one.
+   */
   headers?: Record<string, string>;
 }
 
