@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
 import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -128,6 +128,29 @@ describe('complycube-webhooks CLI against a test app', () => {
       expectNoSecret(right);
     });
 
+    it('--save writes the exact body sent, which replay sends again: the endpoint answers it as a duplicate', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'complycube-cli-'));
+      try {
+        const file = join(dir, 'sent.json');
+        const sent = await runCliProcess(['trigger', 'check.completed.rejected', '--url', server.url(), '--save', file], { env: ENV });
+        expect(sent.code).toBe(0);
+        expect(sent.stdout).toContain(`Saved the body (${statSync(file).size} bytes) to ${file}\n`);
+        expect(sent.stdout).toMatch(/event [0-9a-f]{24}: 200 \{"received":true\}\n/);
+        const saved = JSON.parse(readFileSync(file, 'utf8'));
+        const handled = journal.handlersFor(saved.id);
+        expect(handled).toContain('onRejected');
+
+        const replayed = await runCliProcess(['replay', file, '--url', server.url()], { env: ENV });
+        expect(replayed.code).toBe(0);
+        expect(replayed.stdout).toContain('200 {"received":true,"duplicate":true}');
+        expect(journal.handlersFor(saved.id)).toEqual(handled);
+        expectNoSecret(sent);
+        expectNoSecret(replayed);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('--list prints the 25 types', async () => {
       const run = await runCliProcess(['trigger', '--list']);
       expect(run.code).toBe(0);
@@ -227,6 +250,22 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
     expect(run.stdout).not.toMatch(CONTROL_CHARACTERS);
   });
 
+  it('trigger --save writes the exact bytes it sends, readable by the owner only', async () => {
+    const file = join(dir, 'trigger-saved.json');
+    const run = await runCliProcess(['trigger', 'client.created', '--url', url, '--set', 'payload.email=ada@example.com', '--save', file], { env: ENV });
+    expect(run.code).toBe(0);
+    expect(requests).toHaveLength(1);
+    const saved = readFileSync(file);
+    expect(saved.equals(requests[0].body)).toBe(true);
+    expect(requests[0].headers['complycube-signature']).toBe(hmacHex(saved, SECRET));
+    expect(JSON.parse(saved.toString())).toMatchObject({ type: 'client.created', payload: { email: 'ada@example.com' } });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(run.stdout).toBe(
+      `Saved the body (${saved.length} bytes) to ${file}\nSending 1 client.created event to ${url}\n` +
+        `event ${JSON.parse(saved.toString()).id}: 202 accepted\n1 sent: 1 answered 2xx\n`,
+    );
+  });
+
   describe('the secret, from a file, standard input, a flag or the environment', () => {
     const sentSignature = (): unknown => requests[0]?.headers['complycube-signature'];
     const eventFile = (): string => {
@@ -319,6 +358,7 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     ['a missing file', ['replay', 'no-such-file.json'], ENV, 2, /cannot read 'no-such-file.json': no such file/],
     ['a file that is not JSON', ['replay', 'README.md'], ENV, 2, /'README.md' is not JSON/],
     ['an unknown command', ['trigger-all'], ENV, 2, /unknown command 'trigger-all'/],
+    ['--save with --count above 1', ['trigger', 'check.failed', '--count', '2', '--save', 'sent.json'], ENV, 2, /^complycube-webhooks trigger: --save writes the body of one event: drop --count 2, or run trigger --save once per event$/],
     ['both --secret and --secret-file', ['trigger', 'check.failed', '--secret', SECRET, '--secret-file', 'secret.txt'], {}, 2, /give the secret once: --secret or --secret-file, not both/],
     ['a missing secret file', ['replay', 'x.json', '--secret-file', 'no-such-secret.txt'], {}, 2, /cannot read 'no-such-secret.txt': no such file/],
     ['an empty --secret', ['trigger', 'check.failed', '--secret', ''], ENV, 2, /the secret from --secret is empty/],
@@ -350,6 +390,7 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
       ['a lone newline for --secret -', (d) => ['replay', join(d, 'event.json'), '--secret', '-'], '\n', /the secret from standard input \(--secret -\) is empty/],
       ['an empty secret file', (d) => ['trigger', 'check.failed', '--secret-file', join(d, 'empty-secret.txt')], '', /the secret from the secret file '.*empty-secret.txt' is empty/],
       ['a blank secret file', (d) => ['sign', '--secret-file', join(d, 'blank-secret.txt')], '{}', /the secret from the secret file '.*blank-secret.txt' is empty/],
+      ['--save into a missing directory', (d) => ['trigger', 'check.failed', '--url', refusedUrl, '--save', join(d, 'no-such-dir', 'sent.json')], '', /cannot write '.*no-such-dir\/sent.json': no such file or directory$/],
     ])('%s', async (_name, args, input, message) => {
       const run = await runCliProcess(args(dir), { env: ENV, input });
       expect(run.code).toBe(2);

@@ -17,8 +17,8 @@ const USAGE = `Usage: complycube-webhooks replay <file.json> [options]
 
 Sends a saved event body to the endpoint byte for byte (the file is not re-serialised),
 signed with the webhook secret, and prints the endpoint's answer. Replaying a body sent
-before, with its id, is how ComplyCube's own retries look to your handlers. '-' reads the
-body from standard input.
+before, with its id, is how ComplyCube's own retries look to your handlers; a body saved
+by 'trigger --save' is such a body. '-' reads the body from standard input.
 
 Options:
   --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL});
