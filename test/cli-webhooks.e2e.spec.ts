@@ -145,6 +145,25 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       }
     });
 
+    // Every id the client refuses is listed in its own spec; here, that each action refuses before any request.
+    it.each([
+      ['delete', '..'],
+      ['delete', '.'],
+      ['delete', '../5ed1712e99c81a0007b9a3d6'],
+      ['enable', 'a/b'],
+      ['disable', '5ed1712e99c81a0007b9a3d6?x=1'],
+      ['enable', '5ed1712e99c81a0007b9a3d6#x'],
+      ['disable', '5ed1712e99c81a0007b9a3d6 '],
+      ['delete', ''],
+    ])('webhooks %s %j: one line, exit code 2, no call to ComplyCube', async (action, id) => {
+      const webhook = api.addWebhook({ url: ENDPOINT });
+      const { code, stdout, stderr } = await cli(['webhooks', action, id]);
+      expect([code, stdout]).toEqual([2, '']);
+      expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^complycube-webhooks webhooks: A webhook id (cannot be|must be)/)]);
+      expect(api.requests).toEqual([]);
+      expect(api.webhooks.get(webhook.id)).toMatchObject({ enabled: true });
+    });
+
     it('exits 2 without an id or with an unknown action', async () => {
       expect((await cli(['webhooks', 'enable'])).code).toBe(2);
       const unknown = await cli(['webhooks', 'rename', 'x']);
@@ -217,6 +236,87 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
         expect(stdout + stderr).not.toMatch(/admin|hunter2/);
       }
       expect(api.requests).toEqual([]);
+    });
+  });
+
+  describe('URLs with a user name and password, parseable or not, are never printed', () => {
+    const PASSWORDS = ['hunter2', 'p@ss:w0rd', 'p%40ss%3Aword', 'pass word', 'pa/ss'];
+    const withPassword = (password: string, host: string): string => `http://admin:${password}@${host}/v1`;
+    const expectNoPassword = (output: string, password: string): void => {
+      for (const fragment of [password, decodeURIComponent(password), 'admin']) expect(output).not.toContain(fragment);
+    };
+
+    it.each(PASSWORDS)('--api-url and COMPLYCUBE_API_URL with the password %j and a host that does not parse', async (password) => {
+      for (const [args, env] of [
+        [['--api-url', withPassword(password, 'bad host')], {}],
+        [[], { COMPLYCUBE_API_URL: withPassword(password, '127.0.0.1:99999') }],
+      ] as const) {
+        const { code, stdout, stderr } = await cli(['webhooks', 'list', ...args], env);
+        expect(code).toBe(2);
+        expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+        expectNoPassword(stdout + stderr, password);
+      }
+      expect(api.requests).toEqual([]);
+    });
+
+    it('webhooks create --url and doctor --url', async () => {
+      const unparseable = 'https://admin:hunter2@bad host/hook';
+      const parseable = 'https://admin:hunter2@app.example.com/hook';
+      const refused = [
+        await cli(['webhooks', 'create', '--url', unparseable, '--events', '*']),
+        await cli(['doctor', '--url', unparseable]),
+        await cli(['doctor', '--url', parseable]),
+      ];
+      for (const run of refused) {
+        expect(run.code).toBe(2);
+        expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+        expectNoPassword(run.stdout + run.stderr, 'hunter2');
+      }
+      expect(api.requests).toEqual([]);
+
+      // ComplyCube is given the url as asked; what is printed for people hides the password.
+      const created = await cli(['webhooks', 'create', '--url', parseable, '--events', '*']);
+      expect(created.code).toBe(0);
+      expect([...api.webhooks.values()][0].url).toBe(parseable);
+      expect(created.stdout).toContain('url:    https://***@app.example.com/hook');
+      expectNoPassword(created.stdout + created.stderr, 'hunter2');
+    });
+
+    it('webhooks list shows a url without its user name and password', async () => {
+      const webhook = api.addWebhook({ url: 'https://admin:hunter2@app.example.com/hook?owner=ops@example.com', events: ['*'] });
+      const { code, stdout } = await cli(['webhooks', 'list']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^${webhook.id}\\s+enabled\\s+https://\\*\\*\\*@app.example.com/hook\\?owner=ops@example.com\\s`, 'm'));
+      expectNoPassword(stdout, 'hunter2');
+    });
+  });
+
+  describe("ComplyCube's text is printed without terminal control characters", () => {
+    // Recolours, clears the screen, retitles the window, moves the cursor, rings the bell.
+    const HOSTILE = 'Something \u001b[31mbroke\u001b[0m\u001b[2J\u001b]0;owned\u0007.\r\nFake line\u0007\u009b1A\u0008';
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+    it.each([
+      [422, 1, 'complycube-webhooks webhooks: ComplyCube answered 422 (validation_error): Something broke. Fake line\n'],
+      [401, 3, 'complycube-webhooks webhooks: ComplyCube refused the API key (401: Something broke. Fake line). Check COMPLYCUBE_API_KEY.\n'],
+    ])('in an error message answered with %s', async (status, exitCode, line) => {
+      api.script({ status, body: { type: 'validation_error\u001b[8m', message: `${HOSTILE}\u0000` } });
+      const { code, stdout, stderr } = await cli(['webhooks', 'list']);
+      expect([code, stdout, stderr]).toEqual([exitCode, '', line]);
+    });
+
+    it('in a webhook list, a created webhook and a doctor report', async () => {
+      const webhook = api.addWebhook({ url: ENDPOINT, events: ['check.completed', 'client.\u001b[2Jcreated'], description: `${HOSTILE}\u0000` });
+      const list = await cli(['webhooks', 'list']);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toContain('Something broke. Fake line');
+      const doctor = await cli(['doctor', '--url', ENDPOINT, '--events', 'check.completed']);
+      expect(doctor.stdout).toContain(`webhook ${webhook.id}: enabled, events check.completed, client.created`);
+      const created = await cli(['webhooks', 'create', '--url', ENDPOINT, '--events', '*', '--description', HOSTILE]);
+      expect(created.code).toBe(0);
+      expect(created.stdout).toContain('description: Something broke. Fake line');
+      for (const run of [list, doctor, created]) expect(run.stdout.replace(/\n/g, '')).not.toMatch(CONTROL);
     });
   });
 

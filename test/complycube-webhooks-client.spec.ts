@@ -126,6 +126,32 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
     });
   });
 
+  describe('webhook ids that could reach another path', () => {
+    it.each(['.', '..', '../5ed1712e99c81a0007b9a3d6', 'a/b', '/', 'a?b', 'a#b', 'a\\b', 'a b', ' ', '\t', 'a\nb', 'a\rb', 'a\u00a0b', 'a\u0000b', 'a\u007fb', ''])(
+      'refuses %j on get, update and delete before any request',
+      async (id) => {
+        const webhook = api.addWebhook({ url: 'https://a.example.com/hook', enabled: false });
+        const errors = [
+          await errorOf(client.get(id)),
+          await errorOf(client.update(id, { enabled: true })),
+          await errorOf(client.delete(id)),
+        ];
+        for (const error of errors) {
+          expect(error).toBeInstanceOf(ComplyCubeWebhookRequestError);
+          expect(error.message).toMatch(/^A webhook id (cannot be '.' or '..' nor contain|must be a non-empty string)/);
+        }
+        expect(api.requests).toEqual([]);
+        expect(api.webhooks.get(webhook.id)?.enabled).toBe(false);
+      },
+    );
+
+    it('still takes ids of other shapes than 24 hex characters, encoded', async () => {
+      api.script({ status: 404, body: { type: 'resource_not_found', message: 'Webhook not found.' } });
+      await errorOf(client.get('wh_1.2-x~%'));
+      expect(api.requests.map((request) => request.path)).toEqual(['/webhooks/wh_1.2-x~%25']);
+    });
+  });
+
   describe('errors', () => {
     it('maps a bad key to a ComplyCubeApiError with ComplyCube status, type and message', async () => {
       const badKey = new ComplyCubeWebhooksClient({ apiKey: 'wrong-key', baseUrl: api.baseUrl, retryDelayMs: 1 });
@@ -253,6 +279,35 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
 
     it.each(['http://api.example.com/v1', 'http://10.0.0.5/v1', 'not a url'])('refuses to send the key to %s', (baseUrl) => {
       expect(() => new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl })).toThrow(ComplyCubeWebhookConfigurationError);
+    });
+
+    it.each([
+      ['a host with a space', 'https://admin:hunter2@bad host/v1', 'hunter2'],
+      ['an @ in the password', 'https://admin:hun@ter2@bad host/v1', 'hun@ter2'],
+      ['a : in the password', 'https://admin:hun:ter2@bad host/v1', 'hun:ter2'],
+      ['a percent-encoded password', 'https://admin:hun%40ter2@bad host/v1', 'hun%40ter2'],
+      ['a space in the password', 'https://admin:hun ter2@api.complycube.com:99999/v1', 'hun ter2'],
+      ['a / in the password', 'https://admin:hun/ter2@api.complycube.com/v1', 'hun/ter2'],
+    ])('refuses a base URL that does not parse, with %s, without repeating the password', (_label, baseUrl, password) => {
+      let error: Error | undefined;
+      try {
+        new ComplyCubeWebhooksClient({ apiKey: 'k', baseUrl });
+      } catch (caught) {
+        error = caught as Error;
+      }
+      expect(error).toBeInstanceOf(ComplyCubeWebhookConfigurationError);
+      expect(error!.message).toMatch(/baseUrl "https:\/\/\*\*\*@.*" is not a URL/);
+      for (const fragment of [password, 'hun', 'ter2', 'admin']) expect(`${error!.message} ${inspect(error)}`).not.toContain(fragment);
+    });
+
+    it('refuses a webhook url that does not parse without repeating a password in it', async () => {
+      for (const url of ['https://admin:hunter2@bad host/hook', 'admin:hunter2@app.example.com/hook']) {
+        const error = await errorOf(client.create({ url, events: ['*'] }));
+        expect(error).toBeInstanceOf(ComplyCubeWebhookRequestError);
+        expect(error.message).toMatch(/absolute HTTPS URL \(got ".*\*\*\*@/);
+        expect(`${error.message} ${inspect(error)}`).not.toMatch(/admin|hunter2/);
+      }
+      expect(api.requests).toEqual([]);
     });
 
     it('refuses a base URL with a user name or password, without repeating them', () => {

@@ -296,5 +296,23 @@ describe('start-up check of the ComplyCube subscription, over a real app and a f
       await expect(boot(subscription)).rejects.toThrow(expected);
       expect(api.requests).toEqual([]);
     });
+
+    it.each([
+      ['https://admin:hunter2@bad host', 'hunter2'],
+      ['https://admin:hun@ter2@bad host/base', 'hun@ter2'],
+      ['https://admin:hun:ter2@app.example.com:99999', 'hun:ter2'],
+      ['https://admin:hun%40ter2@bad host', 'hun%40ter2'],
+      ['https://admin:hun ter2@bad host', 'hun ter2'],
+      ['https://admin:hun/ter2@app.example.com', 'hun/ter2'],
+    ])('refuses a publicUrl that does not parse (%j) without repeating its password', async (publicUrl, password) => {
+      const error = (await boot({ publicUrl }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )) as Error;
+      expect(error).toBeInstanceOf(ComplyCubeWebhookConfigurationError);
+      expect(error.message).toMatch(/publicUrl must be an absolute URL such as https:\/\/api.example.com \(got "https:\/\/\*\*\*@/);
+      for (const fragment of [password, 'hun', 'ter2', 'admin']) expect(`${error.message} ${error.stack} ${logger.text()}`).not.toContain(fragment);
+      expect(api.requests).toEqual([]);
+    });
   });
 });

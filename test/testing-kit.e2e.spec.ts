@@ -10,7 +10,8 @@ import {
   signComplyCubePayload,
 } from 'nestjs-complycube-webhooks/testing';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
 import { ADAPTERS, startTestApp, TestApp } from './utils/app';
@@ -257,6 +258,16 @@ describe.each(ADAPTERS)('sendComplyCubeEvent on %s', (adapter) => {
     expect(journal.calls.find((call) => call.handler === 'onClear')?.event).toEqual(JSON.parse(body));
   });
 
+  it("takes the caller's headers in any case: the computed signature wins, a Content-Type replaces the default", async () => {
+    const event = createComplyCubeEvent('check.completed.clear');
+    const response = await sendComplyCubeEvent(server.app, event, {
+      secret: SECRET,
+      headers: { 'ComplyCube-Signature': 'forged', 'Content-Type': 'application/json; charset=utf-8' },
+    });
+    expect(response.status).toBe(200);
+    expect(journal.handlersFor(event.id)).toEqual(['onClear']);
+  });
+
   it("returns the endpoint's answer when a handler fails", async () => {
     journal.failing.add('onRejected');
     const response = await sendComplyCubeEvent(server.app, createComplyCubeEvent('check.completed.rejected'), { secret: SECRET });
@@ -291,6 +302,60 @@ describe.each(ADAPTERS)('sendComplyCubeEvent to an app that is initialised but n
   });
 });
 
+describe('sendComplyCubeEvent headers on the wire', () => {
+  let wire: Server;
+  let url: string;
+  const received: Array<{ rawHeaders: string[]; body: Buffer }> = [];
+
+  beforeAll(async () => {
+    wire = createHttpServer((request: IncomingMessage, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ rawHeaders: request.rawHeaders, body: Buffer.concat(chunks) });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+      });
+    });
+    await new Promise<void>((resolve) => wire.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(wire.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise((resolve) => wire.close(resolve)));
+  beforeEach(() => (received.length = 0));
+
+  /** Every value sent under `name`, as header lines on the wire (any case). */
+  const sent = (name: string): string[] => {
+    const { rawHeaders } = received[0];
+    return rawHeaders.flatMap((value, index) => (index % 2 === 0 && value.toLowerCase() === name ? [rawHeaders[index + 1]] : []));
+  };
+
+  it('sends one signature, the computed one, whatever the case of a signature header given', async () => {
+    for (const name of ['ComplyCube-Signature', 'COMPLYCUBE-SIGNATURE', 'complycube-signature']) {
+      received.length = 0;
+      await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), { secret: SECRET, headers: { [name]: 'forged' } });
+      expect(sent('complycube-signature')).toEqual([hmacHex(received[0].body, SECRET)]);
+    }
+  });
+
+  it("sends one Content-Type: the caller's, in any case, else application/json", async () => {
+    await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), { secret: SECRET });
+    expect(sent('content-type')).toEqual(['application/json']);
+    for (const name of ['Content-Type', 'CONTENT-TYPE', 'content-type']) {
+      received.length = 0;
+      await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), { secret: SECRET, headers: { [name]: 'application/vnd.api+json' } });
+      expect(sent('content-type')).toEqual(['application/vnd.api+json']);
+    }
+  });
+
+  it('keeps the other headers, the last of two spellings of one name winning', async () => {
+    await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), {
+      secret: SECRET,
+      headers: { 'X-Request-Id': 'first', 'x-request-id': 'second', 'User-Agent': 'kyc-tests' },
+    });
+    expect(sent('x-request-id')).toEqual(['second']);
+    expect(sent('user-agent')).toEqual(['kyc-tests']);
+  });
+});
+
 describe('sendComplyCubeEvent to an unreachable endpoint', () => {
   it('throws one clear error naming the URL and the cause, never the secret', async () => {
     const port = await closedPort();
@@ -303,6 +368,19 @@ describe('sendComplyCubeEvent to an unreachable endpoint', () => {
 });
 
 describe('sendComplyCubeEvent to a URL with a user name or password', () => {
+  it.each([
+    'http://admin:hunter2@bad host/x',
+    'http://admin:hun@ter2@bad host/x',
+    'http://admin:hun%3Ater2@127.0.0.1:99999/x',
+    'http://admin:hun ter2@bad host/x',
+    'http://admin:hun/ter2@127.0.0.1/x',
+  ])('refuses %j, which does not parse, without repeating them', async (url) => {
+    const error = await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), { secret: SECRET }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^the endpoint URL "http:\/\/\*\*\*@.*" is not a valid URL\.$/);
+    expect(`${(error as Error).message} ${JSON.stringify(error)} ${(error as Error).stack}`).not.toMatch(/admin|hun|ter2/);
+  });
+
   it('refuses it before any request, without repeating them', async () => {
     const port = await closedPort();
     const error = await sendComplyCubeEvent(`http://admin:hunter2@127.0.0.1:${port}/x`, createComplyCubeEvent('check.failed'), {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { hasUrlCredentials } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials, isLoopbackHostname } from '../common/http-url';
+import { toTerminalLine } from '../common/terminal-text';
 import {
   ComplyCubeEndpointUnreachableError,
   ComplyCubeWebhookResponse,
@@ -37,43 +38,117 @@ export function parseCommandArgs<O extends Options>(
   }
 }
 
-/** The secret from `--secret`, else from the environment. */
-export function resolveSecret(flag: string | undefined, io: CliIo): string {
-  const secret = flag ?? io.env[SECRET_ENV_VARIABLE];
-  if (secret === undefined || secret.trim() === '') {
-    throw new CliUsageError(`no webhook secret: set ${SECRET_ENV_VARIABLE} or pass --secret.`);
+/** The flags that give the webhook secret, for the commands that sign. */
+export const SECRET_OPTIONS = {
+  secret: { type: 'string' },
+  'secret-file': { type: 'string' },
+} as const;
+
+export const SECRET_OPTIONS_HELP = `  --secret-file <path> Read the webhook secret from a file
+  --secret -           Read it from standard input (one final newline is ignored in both)
+  --secret <secret>    The secret itself: avoid it, command lines are kept in shell history
+                       and shown to other users by ps (a warning says so)
+                       Without these flags, the secret is $${SECRET_ENV_VARIABLE}`;
+
+/**
+ * The webhook secret from `--secret -` (standard input), `--secret-file`, `--secret` or the
+ * environment. `stdinCarriesBody` says the command reads its body from standard input, which
+ * then cannot carry the secret too. The secret is never part of an error or a warning.
+ */
+export async function resolveSecret(
+  values: { secret?: string; 'secret-file'?: string },
+  io: CliIo,
+  stdinCarriesBody = false,
+): Promise<string> {
+  const { secret: flag, 'secret-file': file } = values;
+  if (flag !== undefined && file !== undefined) {
+    throw new CliUsageError('give the secret once: --secret or --secret-file, not both');
   }
+  if (flag === '-') {
+    if (stdinCarriesBody) {
+      throw new CliUsageError(
+        '--secret - reads the secret from standard input, which carries the body here: give the body as a file, or the secret with --secret-file',
+      );
+    }
+    return nonBlankSecret(withoutFinalNewline((await io.readStdin()).toString('utf8')), 'standard input (--secret -)');
+  }
+  if (file !== undefined) {
+    return nonBlankSecret(withoutFinalNewline((await readFileOrExplain(file)).toString('utf8')), `the secret file '${file}'`);
+  }
+  if (flag !== undefined) {
+    const secret = nonBlankSecret(flag, '--secret');
+    io.stderr(
+      `warning: a secret given as --secret is shown to other users by ps and kept in shell history; prefer ${SECRET_ENV_VARIABLE}, --secret-file <path> or --secret -\n`,
+    );
+    return secret;
+  }
+  const fromEnvironment = io.env[SECRET_ENV_VARIABLE];
+  if (fromEnvironment === undefined || fromEnvironment.trim() === '') {
+    throw new CliUsageError(
+      `no webhook secret: set ${SECRET_ENV_VARIABLE} or pass --secret-file <path> (or --secret - to read it from standard input)`,
+    );
+  }
+  return fromEnvironment;
+}
+
+/** A file or a pipe ends with a newline that is not part of the secret (`echo`, editors). */
+function withoutFinalNewline(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}
+
+function nonBlankSecret(secret: string, source: string): string {
+  if (secret.trim() === '') throw new CliUsageError(`the secret from ${source} is empty`);
   return secret;
 }
 
-/** An http(s) URL, or a usage error that says what is wrong with it. */
-export function parseEndpointUrl(value: string | undefined): URL {
+/** An http(s) URL, or a usage error that says what is wrong with it (never repeating a password in it). */
+export function parseEndpointUrl(value: string | undefined, options: { insecure?: boolean } = {}): URL {
   const text = value ?? DEFAULT_WEBHOOK_URL;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new CliUsageError(`bad URL '${text}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
+    throw new CliUsageError(`bad URL '${hideUrlCredentials(text)}': give the endpoint's full URL, such as ${DEFAULT_WEBHOOK_URL}`);
   }
   if (hasUrlCredentials(url)) {
     throw new CliUsageError('bad URL: it must not contain a user name or password (the signature authenticates the request)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliUsageError(`bad URL '${url.href}': only http:// and https:// are supported`);
+    throw new CliUsageError(`bad URL '${hideUrlCredentials(text)}': only http:// and https:// are supported`);
+  }
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !options.insecure) {
+    throw new CliUsageError(
+      `refusing plain http:// to ${url.host}: events carry personal data, so plain HTTP is only for this machine (localhost, 127.0.0.0/8, [::1]); use https://, or pass --insecure to send them unencrypted anyway`,
+    );
   }
   return url;
 }
 
 /** The exact bytes of `file`, or of standard input for none or `-`. */
 export async function readBody(file: string | undefined, io: CliIo): Promise<Buffer> {
-  if (file === undefined || file === '-') return io.readStdin();
+  return readsBodyFromStdin(file) ? io.readStdin() : readFileOrExplain(file);
+}
+
+/** Whether `readBody` takes the body from standard input. */
+export function readsBodyFromStdin(file: string | undefined): file is undefined | '-' {
+  return file === undefined || file === '-';
+}
+
+async function readFileOrExplain(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
-    throw new CliUsageError(`cannot read '${file}': ${reason}`);
+    throw new CliUsageError(`cannot read '${file}': ${describeFileError(error)}`);
   }
+}
+
+/** Why a file could not be read or written, in a few words. */
+export function describeFileError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return String(code ?? error);
 }
 
 /** Posts `body` signed; an unreachable endpoint becomes one line and exit code 1. */
@@ -93,10 +168,11 @@ const MIN_REDACTED_SECRET_LENGTH = 8;
 
 /**
  * `200 {"received":true}`: the status and the body, on one line. The body is the endpoint's text,
- * which may echo the secret back (a debugging endpoint, a misconfigured proxy): it is shown as `***`.
+ * without terminal control characters, and it may echo the secret back (a debugging endpoint, a
+ * misconfigured proxy): it is shown as `***`.
  */
 export function describeResponse(response: ComplyCubeWebhookResponse, secret: string): string {
-  let text = response.text.replace(/\s*\n\s*/g, ' ').trim();
+  let text = toTerminalLine(response.text).replace(/\s+/g, ' ').trim();
   if (secret.length >= MIN_REDACTED_SECRET_LENGTH) text = text.split(secret).join('***');
   return `${response.status}${text ? ` ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { toTerminalLine } from '../common/terminal-text';
 import { CliCommand, CliIo, CliUsageError } from './cli-command';
 import { doctorCommand } from './commands/doctor.command';
 import { replayCommand } from './commands/replay.command';
@@ -39,15 +40,16 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
     io.stdout(`${command.usage}\n`);
     return 0;
   }
+  // Messages may quote an API or an endpoint: one line, and nothing a terminal would act on.
+  const printError = (message: string): void => io.stderr(`${PROGRAM} ${command.name}: ${toTerminalLine(message)}\n`);
   try {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof CliUsageError) {
-      io.stderr(`${PROGRAM} ${command.name}: ${error.message}\n`);
+      printError(error.message);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`${PROGRAM} ${command.name}: unexpected error: ${message}\n`);
+    printError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

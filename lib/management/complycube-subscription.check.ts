@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApplicationConfig, ModuleRef } from '@nestjs/core';
+import { hideUrlCredentials } from '../common/http-url';
 import { COMPLYCUBE_WEBHOOK_OPTIONS } from '../complycube-webhook.module-builder';
 import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
 import { ComplyCubeHandlersExplorer } from '../dispatch/complycube-handlers.explorer';
@@ -139,7 +140,8 @@ function readSettings(options: ComplyCubeSubscriptionOptions): CheckSettings {
   try {
     publicUrl = new URL(options.publicUrl);
   } catch {
-    fail(`publicUrl must be an absolute URL such as https://api.example.com (got ${JSON.stringify(options.publicUrl)}).`);
+    const given = typeof options.publicUrl === 'string' ? hideUrlCredentials(options.publicUrl) : options.publicUrl;
+    fail(`publicUrl must be an absolute URL such as https://api.example.com (got ${JSON.stringify(given)}).`);
   }
   if (publicUrl?.protocol !== 'https:') fail('publicUrl must be HTTPS: ComplyCube only delivers to HTTPS URLs.');
   if (publicUrl?.username || publicUrl?.password || publicUrl?.search || publicUrl?.hash) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFetchFailure } from '../common/fetch-failure';
-import { hasUrlCredentials, isHttpsUrl } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials, isHttpsUrl, isLoopbackHostname } from '../common/http-url';
 import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
 import {
   ComplyCubeApiCall,
@@ -32,7 +32,6 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const DEFAULT_PAGE_SIZE = 100;
 /** Stops a paging loop against an API that never reports the last page. */
 const MAX_PAGES = 1000;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -215,14 +214,14 @@ function checkBaseUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ComplyCubeWebhookConfigurationError(`ComplyCubeApiModule: baseUrl ${JSON.stringify(baseUrl)} is not a URL.`);
+    throw new ComplyCubeWebhookConfigurationError(`ComplyCubeApiModule: baseUrl ${JSON.stringify(hideUrlCredentials(String(baseUrl)))} is not a URL.`);
   }
   if (hasUrlCredentials(url)) {
     throw new ComplyCubeWebhookConfigurationError(
       'ComplyCubeApiModule: baseUrl must not contain a user name or password: ComplyCube takes the API key in a header.',
     );
   }
-  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = url.protocol === 'http:' && isLoopbackHostname(url.hostname);
   if (url.protocol !== 'https:' && !loopback) {
     throw new ComplyCubeWebhookConfigurationError(
       `ComplyCubeApiModule: baseUrl must be HTTPS (got ${url.protocol}//${url.host}); plain HTTP is only allowed on loopback.`,
@@ -238,9 +237,23 @@ function checkCount(name: string, value: number, min: number): number {
   return value;
 }
 
+/** Characters no ComplyCube id has that a server or proxy may read as a path, a query, a fragment or a new line. */
+// eslint-disable-next-line no-control-regex -- control characters are among those refused
+const UNSAFE_ID_CHARACTERS = /[/?#\\\s\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * `/webhooks/{id}` for an id that can only name one webhook: URL resolution turns
+ * `/webhooks/..` into the API's root and `/webhooks/.` into the list, and `/`, `?`, `#`, a
+ * backslash or white space, even encoded, may be decoded by a server or proxy on the way.
+ */
 function webhookPath(id: string): string {
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new ComplyCubeWebhookRequestError('A webhook id must be a non-empty string.');
+  if (typeof id !== 'string' || id === '') {
+    throw new ComplyCubeWebhookRequestError('A webhook id must be a non-empty string, such as 5ed1712e99c81a0007b9a3d6.');
+  }
+  if (id === '.' || id === '..' || UNSAFE_ID_CHARACTERS.test(id)) {
+    throw new ComplyCubeWebhookRequestError(
+      `A webhook id cannot be '.' or '..' nor contain '/', '?', '#', '\\', spaces or control characters (got ${JSON.stringify(id)}); give the id ComplyCube returned, such as 5ed1712e99c81a0007b9a3d6.`,
+    );
   }
   return `/webhooks/${encodeURIComponent(id)}`;
 }
@@ -251,7 +264,8 @@ function checkWebhookRequest(request: WebhookRequest, creating: boolean): Webhoo
   const { url, enabled, events, description } = request;
   if (url !== undefined || creating) {
     if (typeof url !== 'string' || !isHttpsUrl(url)) {
-      throw new ComplyCubeWebhookRequestError(`A webhook url must be an absolute HTTPS URL (got ${JSON.stringify(url)}).`);
+      const given = typeof url === 'string' ? hideUrlCredentials(url) : url;
+      throw new ComplyCubeWebhookRequestError(`A webhook url must be an absolute HTTPS URL (got ${JSON.stringify(given)}).`);
     }
   }
   if (events !== undefined || creating) {

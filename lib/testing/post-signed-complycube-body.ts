@@ -1,5 +1,5 @@
 import { describeFetchFailure, fetchFailureCode } from '../common/fetch-failure';
-import { hasUrlCredentials } from '../common/http-url';
+import { hasUrlCredentials, hideUrlCredentials } from '../common/http-url';
 import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
 import { signComplyCubePayload } from './sign-complycube-payload';
 
@@ -13,6 +13,10 @@ export interface ComplyCubeWebhookResponse {
 
 export interface PostSignedBodyOptions {
   secret: string;
+  /**
+   * Extra request headers, names compared case-insensitively: a `Content-Type` replaces the
+   * default `application/json`; a signature header is ignored (the computed one is sent).
+   */
   headers?: Record<string, string>;
   /** Give up after this many milliseconds (ComplyCube itself waits 15 s). */
   timeoutMs?: number;
@@ -30,16 +34,24 @@ export class ComplyCubeEndpointUnreachableError extends Error {
 }
 
 /**
- * POSTs exactly `body`, signed as ComplyCube signs it, as `application/json`. A URL with a user
- * name or password is refused (a TypeError that does not repeat them): ComplyCube authenticates
- * with the signature, and credentials in a URL end up in messages and logs.
+ * POSTs exactly `body`, signed as ComplyCube signs it, as `application/json`. A URL that does not
+ * parse, or that has a user name or password, is refused with a TypeError that does not repeat
+ * them: ComplyCube authenticates with the signature, and credentials in a URL end up in messages
+ * and logs.
  */
 export async function postSignedComplyCubeBody(
   url: string,
   body: string | Buffer,
   options: PostSignedBodyOptions,
 ): Promise<ComplyCubeWebhookResponse> {
-  if (hasUrlCredentials(new URL(url))) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not the URL parser's own error: it carries the whole input, credentials included.
+    throw new TypeError(`the endpoint URL ${JSON.stringify(hideUrlCredentials(String(url)))} is not a valid URL.`);
+  }
+  if (hasUrlCredentials(parsed)) {
     throw new TypeError('the endpoint URL must not contain a user name or password: the signature authenticates the request.');
   }
   const signature = signComplyCubePayload(body, options.secret);
@@ -47,7 +59,7 @@ export async function postSignedComplyCubeBody(
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers, [COMPLYCUBE_SIGNATURE_HEADER]: signature },
+      headers: requestHeaders(options.headers, signature),
       body: typeof body === 'string' ? body : new Uint8Array(body),
       // A redirect is an answer like any other: following it would turn the POST into a GET.
       redirect: 'manual',
@@ -58,6 +70,18 @@ export async function postSignedComplyCubeBody(
   }
   const text = await response.text();
   return { status: response.status, body: parseJson(text), text };
+}
+
+/**
+ * One value per header name whatever its case (fetch would send `Content-Type` and
+ * `content-type` as two values of one header): the default content type, the caller's headers
+ * over it, and the computed signature over everything.
+ */
+function requestHeaders(extra: Record<string, string> | undefined, signature: string): Array<[string, string]> {
+  const headers = new Map<string, string>([['content-type', 'application/json']]);
+  for (const [name, value] of Object.entries(extra ?? {})) headers.set(name.toLowerCase(), value);
+  headers.set(COMPLYCUBE_SIGNATURE_HEADER, signature);
+  return [...headers];
 }
 
 function parseJson(text: string): unknown {

@@ -20,7 +20,10 @@ export interface SendComplyCubeEventOptions {
    * registration to post to (ignored when `path` is given).
    */
   registration?: string;
-  /** Extra request headers (the signature header is always the computed one). */
+  /**
+   * Extra request headers, names compared case-insensitively: a `Content-Type` replaces the
+   * default `application/json`; the signature header is always the computed one.
+   */
   headers?: Record<string, string>;
 }
 
@@ -37,7 +40,9 @@ export async function sendComplyCubeEvent(
 ): Promise<ComplyCubeWebhookResponse> {
   const body = typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event);
   const post = (url: string) => postSignedComplyCubeBody(url, body, { secret: options.secret, headers: options.headers });
-  if (typeof target === 'string' || target instanceof URL) return post(new URL(target).href);
+  // A string is checked by the post itself, whose errors never repeat a password in it.
+  if (typeof target === 'string') return post(target);
+  if (target instanceof URL) return post(target.href);
 
   await target.init();
   const path = options.path ?? defaultEndpointPath(target, options.registration);

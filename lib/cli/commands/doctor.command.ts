@@ -1,4 +1,5 @@
-import { isHttpsUrl } from '../../common/http-url';
+import { hasUrlCredentials, isHttpsUrl } from '../../common/http-url';
+import { toTerminalLine } from '../../common/terminal-text';
 import { isValidComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { diagnoseComplyCubeSubscription } from '../../management/complycube-subscription.diagnosis';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
@@ -30,6 +31,9 @@ export const doctorCommand: CliCommand = {
     if (positionals.length > 0) throw new CliUsageError(`doctor takes no arguments (got '${positionals.join(' ')}').`);
     const url = values.url;
     if (!url || !isHttpsUrl(url)) throw new CliUsageError('doctor needs --url with the HTTPS URL ComplyCube posts to.');
+    if (hasUrlCredentials(new URL(url))) {
+      throw new CliUsageError('doctor --url must not contain a user name or password (ComplyCube authenticates with the signature).');
+    }
     const handlerPatterns = values.events ? splitList(values.events) : undefined;
     const invalid = handlerPatterns?.find((pattern) => !isValidComplyCubeEventPattern(pattern));
     if (invalid !== undefined) throw new CliUsageError(`'${invalid}' is not an event type or pattern.`);
@@ -53,7 +57,7 @@ export const doctorCommand: CliCommand = {
       for (const finding of diagnosis.findings) lines.push(`${finding.severity === 'error' ? 'ERROR  ' : 'WARNING'} ${finding.message}`);
       if (!handlerPatterns) lines.push('note: pass --events with your handler patterns to compare the event types too.');
       lines.push(healthy ? 'OK: ComplyCube delivers to this endpoint.' : 'Events are being lost: fix the errors above.');
-      io.stdout(`${lines.join('\n')}\n`);
+      io.stdout(`${lines.map(toTerminalLine).join('\n')}\n`);
     }
     return healthy ? API_EXIT_CODES.ok : API_EXIT_CODES.failure;
   },

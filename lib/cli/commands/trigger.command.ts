@@ -1,16 +1,19 @@
+import { writeFile } from 'node:fs/promises';
 import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
 import { isComplyCubeEventType } from '../../testing/complycube-event-fixtures';
 import { createComplyCubeEvent } from '../../testing/create-complycube-event';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,
+  describeFileError,
   describeResponse,
   isSuccess,
   parseCommandArgs,
   parseEndpointUrl,
   postToEndpoint,
   resolveSecret,
-  SECRET_ENV_VARIABLE,
+  SECRET_OPTIONS,
+  SECRET_OPTIONS_HELP,
 } from '../cli-options';
 
 const MAX_COUNT = 10_000;
@@ -23,14 +26,19 @@ Sends a realistic ComplyCube event of the given type (from the package's fixture
 ids and timestamps), signed with the webhook secret, and prints the endpoint's answer.
 
 Options:
-  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL})
-  --secret <secret>    The webhook secret (default: $${SECRET_ENV_VARIABLE}; prefer the
-                       variable, command lines are kept in shell history)
+  --url <url>          The endpoint (default ${DEFAULT_WEBHOOK_URL});
+                       plain http:// only to this machine (localhost, 127.0.0.0/8, [::1])
+  --insecure           Allow plain http:// to another host: the events, personal data
+                       included, then cross the network unencrypted
+${SECRET_OPTIONS_HELP}
   --set <path=value>   Change a field before sending, e.g. --set payload.outcome=clear;
                        repeatable. The value is JSON when it parses (true, 42, null,
                        {"a":1}, "quoted"), text otherwise
   --count <n>          Send n events, each with new ids (default 1); with --set id=...
                        they are redeliveries of one event
+  --save <file>        Write the exact bytes sent to <file> (before sending), so that
+                       'complycube-webhooks replay <file>' sends them again; one event
+                       only, so not with --count above 1
   --list               List the event types
   -h, --help           Show this help
 
@@ -39,9 +47,11 @@ reached, 2 for a usage error.`;
 
 const OPTIONS = {
   url: { type: 'string' },
-  secret: { type: 'string' },
+  insecure: { type: 'boolean' },
+  ...SECRET_OPTIONS,
   set: { type: 'string', multiple: true },
   count: { type: 'string' },
+  save: { type: 'string' },
   list: { type: 'boolean' },
 } as const;
 
@@ -68,22 +78,31 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
     throw new CliUsageError(`unknown event type '${type}'; 'complycube-webhooks trigger --list' lists them`);
   }
   const count = parseCount(values.count);
+  if (values.save !== undefined && count > 1) {
+    throw new CliUsageError(`--save writes the body of one event: drop --count ${count}, or run trigger --save once per event`);
+  }
   const assignments = (values.set ?? []).map(parseAssignment);
-  const url = parseEndpointUrl(values.url);
-  const secret = resolveSecret(values.secret, io);
+  const url = parseEndpointUrl(values.url, { insecure: values.insecure });
+  const secret = await resolveSecret(values, io);
 
   const build = (): Record<string, unknown> => {
     const event = createComplyCubeEvent(type) as unknown as Record<string, unknown>;
     for (const { path, value } of assignments) setPath(event, path, value);
     return event;
   };
-  // Built before anything is sent, so that a --set that does not apply stops the command first.
+  // Built (and saved) before anything is sent, so that a --set that does not apply or a file
+  // that cannot be written stops the command first.
   let event = build();
+  let body = JSON.stringify(event);
+  if (values.save !== undefined) await saveBody(values.save, body, io);
   io.stdout(`Sending ${count} ${type} event${count === 1 ? '' : 's'} to ${url.href}\n`);
   let succeeded = 0;
   for (let index = 1; index <= count; index += 1) {
-    if (index > 1) event = build();
-    const response = await postToEndpoint(url, JSON.stringify(event), secret);
+    if (index > 1) {
+      event = build();
+      body = JSON.stringify(event);
+    }
+    const response = await postToEndpoint(url, body, secret);
     if (isSuccess(response)) succeeded += 1;
     const progress = count > 1 ? `[${index}/${count}] ` : '';
     io.stdout(`${progress}event ${String(event.id)}: ${describeResponse(response, secret)}\n`);
@@ -91,6 +110,17 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
   const failed = count - succeeded;
   io.stdout(`${count} sent: ${succeeded} answered 2xx${failed ? `, ${failed} did not` : ''}\n`);
   return failed === 0 ? 0 : 1;
+}
+
+/** Written before sending, so that a body the endpoint never answered can be replayed too. */
+async function saveBody(file: string, body: string, io: CliIo): Promise<void> {
+  try {
+    // Created readable by its owner only: an event body may carry personal data (set with --set).
+    await writeFile(file, body, { mode: 0o600 });
+  } catch (error) {
+    throw new CliUsageError(`cannot write '${file}': ${describeFileError(error)}`);
+  }
+  io.stdout(`Saved the body (${Buffer.byteLength(body)} bytes) to ${file}\n`);
 }
 
 function parseCount(value: string | undefined): number {

@@ -1,3 +1,5 @@
+import { hideUrlCredentials } from '../../common/http-url';
+import { toTerminalLine } from '../../common/terminal-text';
 import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
 import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/complycube-event-pattern';
 import { ComplyCubeWebhooksClient } from '../../management/complycube-webhooks.client';
@@ -69,7 +71,7 @@ export const webhooksCommand: CliCommand = {
       case 'disable': {
         const [id] = expectArguments(action, rest, 1);
         const webhook = await call(client, () => client.update(id, { enabled: action === 'enable' }), id);
-        print(values.json ? JSON.stringify(webhook, null, 2) : `Webhook ${webhook.id} ${action}d.`);
+        print(values.json ? JSON.stringify(webhook, null, 2) : `Webhook ${toTerminalLine(webhook.id)} ${action}d.`);
         return API_EXIT_CODES.ok;
       }
       case 'delete': {
@@ -126,9 +128,23 @@ export function expandEvents(inputs: string[], io: CliIo): string[] {
   return [...documented, ...[...chosen].filter((type) => !(documented as string[]).includes(type))];
 }
 
+/**
+ * A webhook as people read it: text from ComplyCube without terminal control characters, and
+ * its url without a user name or password. `--json` output is ComplyCube's, as is.
+ */
+function forTerminal(webhook: Webhook): Webhook {
+  return {
+    ...webhook,
+    id: toTerminalLine(webhook.id),
+    url: toTerminalLine(hideUrlCredentials(webhook.url)),
+    events: webhook.events.map(toTerminalLine),
+    description: webhook.description === undefined ? undefined : toTerminalLine(webhook.description),
+  };
+}
+
 function describeList(webhooks: Webhook[]): string {
   if (webhooks.length === 0) return 'No webhooks.';
-  const rows = webhooks.map((webhook) => [
+  const rows = webhooks.map(forTerminal).map((webhook) => [
     webhook.id,
     webhook.enabled ? 'enabled' : 'DISABLED',
     webhook.url,
@@ -138,7 +154,8 @@ function describeList(webhooks: Webhook[]): string {
   return formatTable(['ID', 'STATE', 'URL', 'EVENTS', 'DESCRIPTION'], rows);
 }
 
-function describeWebhook(webhook: Webhook): string {
+function describeWebhook(received: Webhook): string {
+  const webhook = forTerminal(received);
   const lines = [
     `Webhook ${webhook.id} (${webhook.enabled ? 'enabled' : 'disabled'})`,
     `  url:    ${webhook.url}`,
