@@ -19,7 +19,7 @@ const USAGE = [
   '         [--description TEXT] [--disabled]',
   '                                   TYPES: comma-separated or repeated event types or patterns',
   "                                   ('check.completed.*' becomes the documented types it matches; '*' is all)",
-  '  enable <id>                      Enable a webhook (ComplyCube disables one after 10 failed deliveries)',
+  '  enable <id>                      Enable a webhook (ComplyCube disables one after 11 failed deliveries of an event)',
   '  disable <id>                     Disable a webhook',
   '  delete <id>                      Delete a webhook',
   '',
