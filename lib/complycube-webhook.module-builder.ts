@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } from './interfaces/complycube-webhook-options.interface';
+import { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } from './endpoint/endpoint-options.interface';
 
 export const {
   ConfigurableModuleClass: ConfigurableComplyCubeWebhookModule,

@@ -5,16 +5,16 @@ import {
   COMPLYCUBE_WEBHOOK_OPTIONS_TYPE,
   ConfigurableComplyCubeWebhookModule,
 } from './complycube-webhook.module-builder';
-import { ComplyCubeMetricsModule } from './delivery/complycube-metrics.module';
-import { ComplyCubeDispatchModule } from './dispatch/complycube-dispatch.module';
-import { ComplyCubeWebhookModuleExtras } from './interfaces/complycube-webhook-options.interface';
-import { ComplyCubeSubscriptionCheck } from './management/complycube-subscription.check';
-import { COMPLYCUBE_ENDPOINT, createEndpoint, defineEndpointRegistration } from './webhook/complycube-endpoint';
-import { ComplyCubeEndpointGuard } from './webhook/complycube-endpoint.guard';
-import { ComplyCubeEndpointRegistry } from './webhook/complycube-endpoint.registry';
-import { ComplyCubeEndpointsModule } from './webhook/complycube-endpoints.module';
-import { createComplyCubeWebhookController } from './webhook/complycube-webhook.controller';
-import { ComplyCubeWebhookReceiver } from './webhook/complycube-webhook.receiver';
+import { ComplyCubeMetricsModule } from './delivery/metrics.module';
+import { ComplyCubeDispatchModule } from './dispatch/dispatch.module';
+import { ComplyCubeWebhookModuleExtras } from './endpoint/endpoint-options.interface';
+import { ComplyCubeSubscriptionCheck } from './endpoint/subscription.check';
+import { COMPLYCUBE_ENDPOINT, createEndpoint, defineEndpointRegistration } from './endpoint/endpoint';
+import { ComplyCubeEndpointGuard } from './endpoint/endpoint.guard';
+import { ComplyCubeEndpointRegistry } from './endpoint/endpoint.registry';
+import { ComplyCubeEndpointsModule } from './endpoint/endpoints.module';
+import { createComplyCubeWebhookController } from './endpoint/webhook.controller';
+import { ComplyCubeWebhookReceiver } from './endpoint/receiver';
 
 /**
  * A verified ComplyCube webhook endpoint. Each `forRoot()` / `forRootAsync()` adds one endpoint

@@ -1,11 +1,11 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import fc from 'fast-check';
-import { COMPLYCUBE_EVENT_TYPES } from '../lib/events/complycube-event-types';
+import { COMPLYCUBE_EVENT_TYPES } from '../lib/events/event-types';
 import {
   isValidComplyCubeEventPattern,
   matchesComplyCubeEventPattern,
   toEmitterEventName,
-} from '../lib/events/complycube-event-pattern';
+} from '../lib/events/event-pattern';
 
 describe('matchesComplyCubeEventPattern', () => {
   it.each([

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
 import { ADAPTERS, startTestApp, TestApp } from './utils/app';
 import { hmacHex } from './utils/http';
-import * as eventFixtures from '../lib/testing/complycube-event-fixtures';
+import * as eventFixtures from '../lib/testing/event-fixtures';
 import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
 
 const SECRET = 'whsec_testing_kit_secret';

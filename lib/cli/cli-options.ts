@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { hasUrlCredentials, hideUrlCredentials, isLoopbackHostname } from '../common/http-url';
-import { toTerminalLine } from '../common/terminal-text';
+import { toTerminalLine } from './terminal-text';
 import {
   ComplyCubeEndpointUnreachableError,
   ComplyCubeWebhookResponse,
   postSignedComplyCubeBody,
-} from '../testing/post-signed-complycube-body';
+} from '../testing/post-signed-body';
 import { CliIo, CliUsageError } from './cli-command';
 
 /** Where `trigger` and `replay` post when no `--url` is given: the sample app's endpoint. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { toTerminalLine } from '../common/terminal-text';
+import { toTerminalLine } from './terminal-text';
 import { CliCommand, CliIo, CliUsageError } from './cli-command';
 import { doctorCommand } from './commands/doctor.command';
 import { replayCommand } from './commands/replay.command';

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ComplyCubeHandlerAbandonedError, describeError } from '../complycube-webhook.errors';
-import { PLAIN_LISTENER_KEY } from '../dispatch/complycube-delivery';
-import { ComplyCubeDispatch, ComplyCubeEventDispatcher } from '../dispatch/complycube-event.dispatcher';
-import { ComplyCubeEvent } from '../interfaces/complycube-event.interface';
-import { ComplyCubeDeliverySettings, IdempotencySettings } from './complycube-delivery-settings';
-import { ComplyCubeWebhookMetrics } from './complycube-webhook.metrics';
+import { ComplyCubeHandlerAbandonedError, describeError } from '../common/errors';
+import { PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
+import { ComplyCubeDispatch, ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
+import { ComplyCubeEvent } from '../events/event.interface';
+import { ComplyCubeDeliverySettings, IdempotencySettings } from './delivery-settings';
+import { ComplyCubeWebhookMetrics } from './webhook.metrics';
 
 /** How one delivery of one event ended, before anything is said about it over HTTP. */
 export type DeliveryOutcome =

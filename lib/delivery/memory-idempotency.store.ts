@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './complycube-idempotency-store.interface';
+import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './idempotency-store.interface';
 
 export interface MemoryIdempotencyStoreOptions {
   /** Most events remembered at once; the least recently used are forgotten first. Default 100 000. */

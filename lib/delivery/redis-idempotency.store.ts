@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ComplyCubeWebhookConfigurationError } from '../complycube-webhook.errors';
-import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './complycube-idempotency-store.interface';
+import { ComplyCubeWebhookConfigurationError } from '../common/errors';
+import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './idempotency-store.interface';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, MARK_DONE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-idempotency.scripts';
 
 /** The part of an ioredis client the store uses; any ioredis `Redis` or `Cluster` fits. */

@@ -14,7 +14,7 @@ require('reflect-metadata');
 const { Module: NestModule } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { EventEmitterModule } = require('@nestjs/event-emitter');
-const lib = require('../../lib/index.ts');
+const lib = require('../../lib');
 
 function appModule(options) {
   class AppModule {}

@@ -1,10 +1,10 @@
 import { hasUrlCredentials, isHttpsUrl } from '../../common/http-url';
-import { toTerminalLine } from '../../common/terminal-text';
-import { isValidComplyCubeEventPattern } from '../../events/complycube-event-pattern';
-import { diagnoseComplyCubeSubscription } from '../../management/complycube-subscription.diagnosis';
+import { toTerminalLine } from '../terminal-text';
+import { isValidComplyCubeEventPattern } from '../../events/event-pattern';
+import { diagnoseComplyCubeSubscription } from '../../management/subscription.diagnosis';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import { parseCommandArgs } from '../cli-options';
-import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../complycube-api.cli-client';
+import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../api-client';
 import { summarizeEvents } from './webhooks.command';
 
 const USAGE = [

@@ -1,4 +1,4 @@
-import { signComplyCubePayload } from '../../testing/sign-complycube-payload';
+import { signComplyCubePayload } from '../../verification/sign';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import { parseCommandArgs, readBody, readsBodyFromStdin, resolveSecret, SECRET_OPTIONS, SECRET_OPTIONS_HELP } from '../cli-options';
 

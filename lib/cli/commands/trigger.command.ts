@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
-import { isComplyCubeEventType } from '../../testing/complycube-event-fixtures';
-import { createComplyCubeEvent } from '../../testing/create-complycube-event';
+import { COMPLYCUBE_EVENT_TYPES } from '../../events/event-types';
+import { isComplyCubeEventType } from '../../testing/event-fixtures';
+import { createComplyCubeEvent } from '../../testing/create-event';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,

@@ -1,12 +1,12 @@
 import { hideUrlCredentials } from '../../common/http-url';
-import { toTerminalLine } from '../../common/terminal-text';
-import { COMPLYCUBE_EVENT_TYPES } from '../../events/complycube-event-types';
-import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/complycube-event-pattern';
-import { ComplyCubeWebhooksClient } from '../../management/complycube-webhooks.client';
-import { Webhook } from '../../management/interfaces/complycube-webhook.interface';
+import { toTerminalLine } from '../terminal-text';
+import { COMPLYCUBE_EVENT_TYPES } from '../../events/event-types';
+import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/event-pattern';
+import { ComplyCubeWebhooksClient } from '../../management/webhooks.client';
+import { Webhook } from '../../management/webhook.interface';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import { parseCommandArgs } from '../cli-options';
-import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../complycube-api.cli-client';
+import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../api-client';
 import { formatTable } from '../text-table';
 
 const USAGE = [

@@ -1,9 +1,0 @@
-import { Module } from '@nestjs/common';
-import { ComplyCubeWebhookMetrics } from './complycube-webhook.metrics';
-
-/** One set of counters per app: a static module, so every endpoint registration shares it. */
-@Module({
-  providers: [ComplyCubeWebhookMetrics],
-  exports: [ComplyCubeWebhookMetrics],
-})
-export class ComplyCubeMetricsModule {}

@@ -1,0 +1,73 @@
+import { ComplyCubeEvent } from '../events/event.interface';
+
+export interface ComplyCubeHandlerFailure {
+  handlerKey: string;
+  error: unknown;
+}
+
+export interface ComplyCubeDispatchResult {
+  /** Keys of the handlers that ran and succeeded in this dispatch. */
+  succeeded: string[];
+  /** Handlers that threw or rejected in this dispatch. */
+  failed: ComplyCubeHandlerFailure[];
+}
+
+export interface ComplyCubeDispatchOptions {
+  /** Return false to leave a handler out (for instance, one that already handled this event). */
+  shouldRun?(handlerKey: string): boolean;
+  /** Called as each handler settles, even after the dispatch's caller stopped waiting. */
+  onHandlerSettled?(handlerKey: string, failure?: { error: unknown }): void;
+}
+
+/** Key under which errors of plain `@OnEvent` listeners (which have no handler key) are reported. */
+export const PLAIN_LISTENER_KEY = '@OnEvent listener';
+
+/**
+ * One dispatch of one event. It travels to the listeners as the emit's second argument, so each
+ * `@OnComplyCubeEvent` method runs at most once per dispatch even when several of its patterns
+ * match, and its outcome is collected instead of thrown.
+ */
+export class ComplyCubeDelivery {
+  private readonly runs = new Map<string, Promise<void>>();
+  private readonly pending = new Set<string>();
+  private readonly succeeded: string[] = [];
+  private readonly failed: ComplyCubeHandlerFailure[] = [];
+
+  constructor(
+    readonly event: ComplyCubeEvent<string>,
+    private readonly options: ComplyCubeDispatchOptions = {},
+  ) {}
+
+  run(handlerKey: string, handler: () => unknown): Promise<void> | undefined {
+    if (this.runs.has(handlerKey)) return undefined;
+    if (this.options.shouldRun && !this.options.shouldRun(handlerKey)) return undefined;
+    this.pending.add(handlerKey);
+    const outcome = new Promise((resolve) => resolve(handler())).then(
+      () => this.settle(handlerKey),
+      (error: unknown) => this.settle(handlerKey, { error }),
+    );
+    this.runs.set(handlerKey, outcome);
+    return outcome;
+  }
+
+  recordListenerError(error: unknown): void {
+    this.failed.push({ handlerKey: PLAIN_LISTENER_KEY, error });
+  }
+
+  /** Handlers started by this dispatch that have neither returned nor thrown yet. */
+  pendingHandlerKeys(): string[] {
+    return [...this.pending];
+  }
+
+  async result(): Promise<ComplyCubeDispatchResult> {
+    await Promise.all(this.runs.values());
+    return { succeeded: [...this.succeeded], failed: [...this.failed] };
+  }
+
+  private settle(handlerKey: string, failure?: { error: unknown }): void {
+    this.pending.delete(handlerKey);
+    if (failure) this.failed.push({ handlerKey, error: failure.error });
+    else this.succeeded.push(handlerKey);
+    this.options.onHandlerSettled?.(handlerKey, failure);
+  }
+}

@@ -1,0 +1,74 @@
+import type { ComplyCubeIdempotencyStore } from '../delivery/idempotency-store.interface';
+import type { ComplyCubeSubscriptionOptions } from '../management/subscription-options.interface';
+import type { ComplyCubeEvent } from '../events/event.interface';
+
+/** How the endpoint remembers which events it has handled. */
+export interface ComplyCubeIdempotencyOptions {
+  /** Where records live. Default: a `MemoryIdempotencyStore` of this endpoint (one instance only). */
+  store?: ComplyCubeIdempotencyStore;
+  /** How long done records are kept, in ms. Default 7 days, longer than ComplyCube's whole retry schedule. */
+  ttlMs?: number;
+  /**
+   * How long a claim lasts without renewal, in ms. Default 30 000. A running delivery renews its
+   * claim; the claim of a crashed instance expires after this, and the next delivery handles the event.
+   */
+  claimTtlMs?: number;
+  /**
+   * How long a delivery may wait for handlers that never settle, in ms, before it gives up its claim.
+   * Default 300 000 (5 minutes); must exceed `handlerTimeoutMs`. The abandonment is logged as an
+   * error, counted (`abandoned`) and reported to `onHandlerError` with a
+   * `ComplyCubeHandlerAbandonedError`; the next delivery runs the unsettled handlers again (those
+   * that succeeded are not rerun). Without it, one hung handler would answer every retry 409 until
+   * ComplyCube disables the webhook.
+   */
+  abandonAfterMs?: number;
+}
+
+/** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
+export interface ComplyCubeWebhookModuleOptions {
+  /**
+   * The webhook's signing secret, as ComplyCube returned it when the webhook was created.
+   * Give several to rotate without downtime: a signature made with any of them is accepted.
+   */
+  secret: string | string[];
+  /**
+   * Opt-in start-up check of the ComplyCube webhook that targets this endpoint (missing,
+   * disabled, event types not sent or not handled). Needs `ComplyCubeApiModule`.
+   */
+  subscription?: ComplyCubeSubscriptionOptions;
+  /**
+   * Handle each event id once per handler (on by default, in memory). `false` runs every handler
+   * on every delivery.
+   */
+  idempotency?: false | ComplyCubeIdempotencyOptions;
+  /**
+   * When handlers are still running after this many ms, the endpoint answers 503 and lets them
+   * finish; their outcome is recorded for ComplyCube's retry. Default 10 000; must be below 15 000.
+   */
+  handlerTimeoutMs?: number;
+  /** Called for every handler failure, e.g. to report it to Sentry. Its own errors are logged and ignored. */
+  onHandlerError?(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void | Promise<void>;
+}
+
+/**
+ * Settings fixed when the module is imported (they shape the route), for `forRoot()` and
+ * `forRootAsync()` alike.
+ */
+export interface ComplyCubeWebhookModuleExtras {
+  /**
+   * Names the registration, for apps that register the module more than once (a live and a sandbox
+   * account, say): `ComplyCubeSignatureGuard.for(name)` and the testing kit select it by this name,
+   * and its idempotency records are scoped to it. Letters, digits, `_`, `-`, `.`. Default: unnamed,
+   * its records scoped to its path.
+   */
+  name?: string;
+  /** Route of the endpoint, below the app's global prefix. Default `webhooks/complycube`. */
+  path?: string;
+  /**
+   * Class decorators applied to the endpoint's controller, e.g. an app's `@Public()` or
+   * `@SkipThrottle()`, so that global guards let ComplyCube through.
+   */
+  decorators?: ClassDecorator[];
+  /** Make the module's exports (`ComplyCubeWebhookMetrics`) injectable app-wide. */
+  isGlobal?: boolean;
+}

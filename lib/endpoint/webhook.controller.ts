@@ -1,0 +1,76 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Logger,
+  OnApplicationBootstrap,
+  Post,
+  Type,
+  UseGuards,
+} from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
+import { joinRoutePath } from '../common/route-path';
+import { ComplyCubeDeliverySettings } from '../delivery/delivery-settings';
+import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
+import { RedisIdempotencyStore } from '../delivery/redis-idempotency.store';
+import { ComplyCubeEvent } from '../events/event.interface';
+import { ComplyCubeEndpointRegistration } from './endpoint';
+import { ComplyCubeEndpointGuard } from './endpoint.guard';
+import { ComplyCubeEventPipe } from './event.pipe';
+import { ComplyCubeWebhookReceiver } from './receiver';
+
+/**
+ * A fresh controller class per module registration, so that two endpoints (two paths, two
+ * secrets) never share, or overwrite, one class's route metadata.
+ */
+export function createComplyCubeWebhookController(
+  registration: ComplyCubeEndpointRegistration,
+  decorators: readonly ClassDecorator[],
+): Type<unknown> {
+  @Controller(registration.path)
+  @UseGuards(ComplyCubeEndpointGuard)
+  class ComplyCubeWebhookController implements OnApplicationBootstrap {
+    private readonly logger = new Logger('ComplyCubeWebhooks');
+
+    constructor(
+      private readonly receiver: ComplyCubeWebhookReceiver,
+      private readonly appConfig: ApplicationConfig,
+    ) {}
+
+    onApplicationBootstrap(): void {
+      const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
+      const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
+      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.receiver.endpoint.settings)}`);
+    }
+
+    @Post()
+    @HttpCode(HttpStatus.OK)
+    async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>): Promise<object> {
+      const receipt = await this.receiver.receive(event);
+      if (receipt.status !== HttpStatus.OK) throw new HttpException(receipt.body, receipt.status);
+      return receipt.body;
+    }
+  }
+
+  let controller: Type<unknown> = ComplyCubeWebhookController;
+  for (const decorate of [...decorators].reverse()) {
+    controller = (decorate(controller) as Type<unknown> | void) ?? controller;
+  }
+  return controller;
+}
+
+/** Which store remembers handled events, and under which scope: what an operator checks first. */
+function describeIdempotency(settings: ComplyCubeDeliverySettings): string {
+  const { idempotency, scope } = settings;
+  if (!idempotency) return 'idempotency off: every delivery runs every handler';
+  const { store } = idempotency;
+  const where =
+    store instanceof MemoryIdempotencyStore
+      ? 'MemoryIdempotencyStore (this process only)'
+      : store instanceof RedisIdempotencyStore
+        ? `RedisIdempotencyStore (key prefix ${store.keyPrefix})`
+        : store.constructor?.name || 'a custom store';
+  return `idempotency records in ${where}, scoped to '${scope}'`;
+}
