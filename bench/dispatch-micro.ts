@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ExecutionContext, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModuleRef, NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Bench } from 'tinybench';
@@ -10,12 +10,13 @@ import { loadPackageUnderTest } from './package-under-test';
 
 /**
  * What the package adds per delivery, without HTTP: the signature guard against a hand-written
- * check, and the receiver (dispatch through EventEmitter2 to one @OnComplyCubeEvent handler)
- * against calling the handler directly. Explains the HTTP cases' ratios; not part of RESULTS.md.
+ * check, and a delivery without HTTP (`ComplyCubeWebhookEndpoints.deliver`: a JSON copy of the
+ * event, then dispatch through EventEmitter2 to one @OnComplyCubeEvent handler) against calling the
+ * handler directly. Explains the HTTP cases' ratios; not part of RESULTS.md.
  *
  *   npx ts-node --transpile-only bench/dispatch-micro.ts   (BENCH_PACKAGE=lib to skip the build)
  */
-const { ComplyCubeWebhookModule, OnComplyCubeEvent, ComplyCubeWebhookReceiver, ComplyCubeSignatureGuard } = loadPackageUnderTest();
+const { ComplyCubeWebhookModule, OnComplyCubeEvent, ComplyCubeWebhookEndpoints, ComplyCubeSignatureGuard } = loadPackageUnderTest();
 let handled = 0;
 
 @Injectable()
@@ -27,7 +28,7 @@ class ChecksHandlers {
 }
 
 @Module({
-  imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: COMPLYCUBE_BENCH_SECRET })],
+  imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: COMPLYCUBE_BENCH_SECRET, idempotency: false })],
   providers: [ChecksHandlers],
 })
 class DispatchBenchModule {}
@@ -40,8 +41,9 @@ function isSigned(body: Buffer, signature: string): boolean {
 
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(DispatchBenchModule, { logger: false });
-  const receiver = app.get(ComplyCubeWebhookReceiver, { strict: false });
-  const guard = app.get(ComplyCubeSignatureGuard, { strict: false });
+  const endpoints = app.get(ComplyCubeWebhookEndpoints);
+  const guard = new ComplyCubeSignatureGuard(app.get(ModuleRef));
+  guard.onModuleInit();
   const body = Buffer.from(fillTemplate(complyCubeEventTemplate(1024), newEventId()));
   const signature = signComplyCube(body);
   const event = JSON.parse(body.toString('utf8')) as ComplyCubeEvent<string>;
@@ -59,8 +61,8 @@ async function main(): Promise<void> {
     .add('hand-written HMAC check', () => {
       if (!isSigned(body, signature)) throw new Error('refused a valid signature');
     })
-    .add('ComplyCubeWebhookReceiver.receive (EventEmitter2, one handler)', async () => {
-      await receiver.receive(event);
+    .add('ComplyCubeWebhookEndpoints.deliver (JSON copy, EventEmitter2, one handler)', async () => {
+      await endpoints.deliver(event);
     })
     .add('await handler(event) directly', async () => {
       await handleDirectly(event);

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -204,15 +204,6 @@ function runProblems(run: RunMeasurement, sent: number): string[] {
   return problems;
 }
 
-/** Whether the loaded build has an `idempotency` option; without it, G runs exactly what C runs. */
-function packageHasIdempotencyOption(packageSource: PackageSource): boolean {
-  const file =
-    packageSource === 'dist'
-      ? join(PACKAGE_ROOT, 'dist', 'interfaces', 'complycube-webhook-options.interface.d.ts')
-      : join(PACKAGE_ROOT, 'lib', 'interfaces', 'complycube-webhook-options.interface.ts');
-  return existsSync(file) && /\bidempotency\??:/.test(readFileSync(file, 'utf8'));
-}
-
 if (flags.help) {
   console.log(USAGE);
   process.exit(0);
@@ -293,9 +284,6 @@ async function main(): Promise<void> {
       'C uses EventEmitterModule.forRoot() (no wildcards); F uses wildcard: true, as wildcard patterns need it.',
       'H answers 201 with an empty body (its controller has no @HttpCode); the others answer 200.',
     ];
-    if (selected.some((benchCase) => benchCase.id === 'G') && !packageHasIdempotencyOption(packageSource)) {
-      notes.push('This build has no `idempotency` option yet, so G runs exactly what C runs: G/C measures noise only.');
-    }
     const results: BenchResults = {
       machine: {
         cpu: cpus()[0]?.model ?? 'unknown',

@@ -6,24 +6,27 @@ import {
   ConfigurableComplyCubeWebhookModule,
 } from './complycube-webhook.module-builder';
 import { ComplyCubeMetricsModule } from './delivery/metrics.module';
+import { ComplyCubeWebhookMetrics } from './delivery/webhook.metrics';
 import { ComplyCubeDispatchModule } from './dispatch/dispatch.module';
-import { ComplyCubeWebhookModuleExtras } from './endpoint/endpoint-options.interface';
-import { ComplyCubeSubscriptionCheck } from './endpoint/subscription.check';
+import { ComplyCubeEventDispatcher } from './dispatch/event.dispatcher';
 import { COMPLYCUBE_ENDPOINT, createEndpoint, defineEndpointRegistration } from './endpoint/endpoint';
+import { ComplyCubeWebhookModuleExtras } from './endpoint/endpoint-options.interface';
 import { ComplyCubeEndpointGuard } from './endpoint/endpoint.guard';
+import { EndpointLifecycle } from './endpoint/endpoint.lifecycle';
 import { ComplyCubeEndpointRegistry } from './endpoint/endpoint.registry';
 import { ComplyCubeEndpointsModule } from './endpoint/endpoints.module';
+import { ComplyCubeSubscriptionCheck } from './endpoint/subscription.check';
 import { createComplyCubeWebhookController } from './endpoint/webhook.controller';
-import { ComplyCubeWebhookReceiver } from './endpoint/receiver';
 
 /**
  * A verified ComplyCube webhook endpoint. Each `forRoot()` / `forRootAsync()` adds one endpoint
- * with its own path, secrets and idempotency scope; verified events go to `@OnComplyCubeEvent` handlers.
+ * with its own path, secrets and idempotency scope; verified events go to `@OnComplyCubeEvent`
+ * handlers. The module file only wires: each layer's pieces live in their folder.
  */
 @Module({
   imports: [ComplyCubeDispatchModule, ComplyCubeMetricsModule, ComplyCubeEndpointsModule],
-  providers: [ComplyCubeEndpointGuard, ComplyCubeWebhookReceiver, ComplyCubeSubscriptionCheck],
-  exports: [ComplyCubeMetricsModule],
+  providers: [ComplyCubeEndpointGuard, EndpointLifecycle, ComplyCubeSubscriptionCheck],
+  exports: [ComplyCubeMetricsModule, ComplyCubeEndpointsModule],
 })
 export class ComplyCubeWebhookModule extends ConfigurableComplyCubeWebhookModule {
   static override forRoot(options: typeof COMPLYCUBE_WEBHOOK_OPTIONS_TYPE): DynamicModule {
@@ -43,9 +46,14 @@ function withEndpoint(definition: DynamicModule, extras: ComplyCubeWebhookModule
       ...(definition.providers ?? []),
       {
         provide: COMPLYCUBE_ENDPOINT,
-        inject: [COMPLYCUBE_WEBHOOK_OPTIONS, ComplyCubeEndpointRegistry],
-        useFactory: (options: unknown, registry: ComplyCubeEndpointRegistry) => {
-          const endpoint = createEndpoint(registration, options);
+        inject: [COMPLYCUBE_WEBHOOK_OPTIONS, ComplyCubeEndpointRegistry, ComplyCubeEventDispatcher, ComplyCubeWebhookMetrics],
+        useFactory: (
+          options: unknown,
+          registry: ComplyCubeEndpointRegistry,
+          dispatcher: ComplyCubeEventDispatcher,
+          metrics: ComplyCubeWebhookMetrics,
+        ) => {
+          const endpoint = createEndpoint(registration, options, dispatcher, metrics);
           registry.add(endpoint);
           return endpoint;
         },

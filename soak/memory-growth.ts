@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import {
   ComplyCubeEvent,
+  ComplyCubeWebhookEndpoints,
   ComplyCubeWebhookModule,
-  ComplyCubeWebhookReceiver,
   MemoryIdempotencyStore,
   OnComplyCubeEvent,
 } from 'nestjs-complycube-webhooks';
@@ -30,7 +30,7 @@ class CountingHandler {
 }
 
 /**
- * Delivers `ids` distinct events through the receiver with the default memory store and measures
+ * Delivers `ids` distinct events through the endpoint's receiver with the default memory store and measures
  * the process's resident memory before and after (with a full GC when node runs with --expose-gc).
  */
 export async function measureMemoryGrowth(ids: number): Promise<MemoryGrowthReport> {
@@ -42,13 +42,13 @@ export async function measureMemoryGrowth(ids: number): Promise<MemoryGrowthRepo
   class GrowthModule {}
 
   const app = await NestFactory.createApplicationContext(GrowthModule, { logger: false });
-  const receiver = app.get(ComplyCubeWebhookReceiver);
+  const endpoints = app.get(ComplyCubeWebhookEndpoints);
   const rssBefore = settledRss();
   const batch = 500;
   for (let sent = 0; sent < ids; sent += batch) {
     await Promise.all(
       Array.from({ length: Math.min(batch, ids - sent) }, () =>
-        receiver.receive({
+        endpoints.deliver({
           id: randomBytes(12).toString('hex'),
           type: 'check.completed.clear',
           resourceType: 'check',

@@ -1,8 +1,10 @@
-import { COMPLYCUBE_EVENT_TYPES, complyCubeWebhookUrl, diagnoseComplyCubeSubscription, sameWebhookUrl, Webhook } from 'nestjs-complycube-webhooks';
+import { COMPLYCUBE_EVENT_TYPES } from 'nestjs-complycube-webhooks';
+import { ComplyCubeWebhook, diagnoseComplyCubeSubscription } from 'nestjs-complycube-webhooks/management';
+import { complyCubeWebhookUrl, sameWebhookUrl } from '../lib/management/subscription.diagnosis';
 
 const URL_ = 'https://app.example.com/webhooks/complycube';
 
-function webhook(fields: Partial<Webhook> = {}): Webhook {
+function webhook(fields: Partial<ComplyCubeWebhook> = {}): ComplyCubeWebhook {
   return { id: '5ed1712e99c81a0007b9a3d6', url: URL_, enabled: true, events: ['*'], ...fields };
 }
 

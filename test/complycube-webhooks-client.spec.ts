@@ -1,15 +1,15 @@
 import { Test } from '@nestjs/testing';
 import { inspect } from 'node:util';
+import { ComplyCubeWebhookConfigurationError } from 'nestjs-complycube-webhooks';
 import {
   ComplyCubeApiConnectionError,
   ComplyCubeApiError,
   ComplyCubeApiModule,
   ComplyCubeApiTimeoutError,
-  ComplyCubeWebhookConfigurationError,
   ComplyCubeWebhookRequestError,
   ComplyCubeWebhooksClient,
   DEFAULT_COMPLYCUBE_API_URL,
-} from 'nestjs-complycube-webhooks';
+} from 'nestjs-complycube-webhooks/management';
 import { FakeComplyCubeApi } from './utils/fake-complycube-api';
 
 describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {

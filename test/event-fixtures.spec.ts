@@ -1,4 +1,5 @@
-import { COMPLYCUBE_EVENT_TYPES, findComplyCubeEventProblem } from 'nestjs-complycube-webhooks';
+import { COMPLYCUBE_EVENT_TYPES } from 'nestjs-complycube-webhooks';
+import { findComplyCubeEventProblem } from '../lib/events/event-envelope';
 import { COMPLYCUBE_EVENT_FIXTURES_DIR, createComplyCubeEvent, loadComplyCubeEventFixture } from 'nestjs-complycube-webhooks/testing';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

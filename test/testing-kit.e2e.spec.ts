@@ -1,6 +1,7 @@
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
-import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule, findComplyCubeEventProblem, verifyComplyCubeSignature } from 'nestjs-complycube-webhooks';
+import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule, verifyComplyCubeSignature } from 'nestjs-complycube-webhooks';
+import { findComplyCubeEventProblem } from '../lib/events/event-envelope';
 import {
   ComplyCubeEndpointUnreachableError,
   createComplyCubeEvent,

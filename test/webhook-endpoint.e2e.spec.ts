@@ -40,6 +40,15 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
     expect(journal.handlersFor(event.id)).toEqual(['onNeedsReview', 'onRejected', 'plain @OnEvent']);
   });
 
+  it('hands a plain @OnEvent listener the event and nothing else', async () => {
+    const listener = server.app.get(PlainListener);
+    listener.extraArguments.length = 0;
+    const event = makeEvent('check.completed.rejected');
+    expect((await postWebhook(server.url(), event, { secret: SECRET })).status).toBe(200);
+    expect(journal.calls.find((call) => call.handler === 'plain @OnEvent')?.event).toEqual(event);
+    expect(listener.extraArguments).toEqual([[]]);
+  });
+
   it('hands the handler the whole event, as sent', async () => {
     const event = makeEvent('check.completed.clear', { outcome: 'clear', status: 'complete' });
     expect((await postWebhook(server.url(), event, { secret: SECRET })).status).toBe(200);

@@ -2,11 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { hasUrlCredentials, hideUrlCredentials, isLoopbackHostname } from '../common/http-url';
 import { toTerminalLine } from './terminal-text';
-import {
-  ComplyCubeEndpointUnreachableError,
-  ComplyCubeWebhookResponse,
-  postSignedComplyCubeBody,
-} from '../testing/post-signed-body';
+import { ComplyCubeEndpointUnreachableError, ComplyCubeWebhookResponse, sendComplyCubeEvent } from '../testing';
 import { CliIo, CliUsageError } from './cli-command';
 
 /** Where `trigger` and `replay` post when no `--url` is given: the sample app's endpoint. */
@@ -154,7 +150,7 @@ export function describeFileError(error: unknown): string {
 /** Posts `body` signed; an unreachable endpoint becomes one line and exit code 1. */
 export async function postToEndpoint(url: URL, body: string | Buffer, secret: string): Promise<ComplyCubeWebhookResponse> {
   try {
-    return await postSignedComplyCubeBody(url.href, body, { secret, timeoutMs: ENDPOINT_TIMEOUT_MS });
+    return await sendComplyCubeEvent(url.href, body, { secret, timeoutMs: ENDPOINT_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof ComplyCubeEndpointUnreachableError) {
       throw new CliUsageError(`cannot reach ${url.href}: ${error.reason}`, 1);

@@ -23,10 +23,6 @@ export class ComplyCubeHandlerAbandonedError extends Error {
   }
 }
 
-export const RAW_BODY_MISSING_MESSAGE =
-  'ComplyCube webhook rejected with 500: the request has no raw body, so its signature cannot be checked. ' +
-  'Create the app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike).';
-
 /** The message of anything thrown, for a log line. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

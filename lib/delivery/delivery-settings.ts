@@ -1,9 +1,38 @@
 import { ComplyCubeWebhookConfigurationError } from '../common/errors';
 import { ComplyCubeEvent } from '../events/event.interface';
-import { ComplyCubeWebhookModuleOptions } from '../endpoint/endpoint-options.interface';
 import { ComplyCubeIdempotencyStore } from './idempotency-store.interface';
-import { COMPLYCUBE_RESPONSE_WINDOW_MS, DEFAULT_HANDLER_TIMEOUT_MS } from '../endpoint/deadline';
 import { MemoryIdempotencyStore } from './memory-idempotency.store';
+
+/** How an endpoint remembers which events it has handled. */
+export interface ComplyCubeIdempotencyOptions {
+  /** Where records live. Default: a `MemoryIdempotencyStore` of this endpoint (one instance only). */
+  store?: ComplyCubeIdempotencyStore;
+  /** How long done records are kept, in ms. Default 7 days, longer than ComplyCube's whole retry schedule. */
+  ttlMs?: number;
+  /**
+   * How long a claim lasts without renewal, in ms. Default 30 000. A running delivery renews its
+   * claim; the claim of a crashed instance expires after this, and the next delivery handles the event.
+   */
+  claimTtlMs?: number;
+  /**
+   * How long a delivery may wait for handlers that never settle, in ms, before it gives up its claim.
+   * Default 300 000 (5 minutes); must exceed `handlerTimeoutMs`. The abandonment is logged as an
+   * error, counted (`abandoned`) and reported to `onHandlerError` with a
+   * `ComplyCubeHandlerAbandonedError`; the next delivery runs the unsettled handlers again (those
+   * that succeeded are not rerun). Without it, one hung handler would answer every retry 409 until
+   * ComplyCube disables the webhook.
+   */
+  abandonAfterMs?: number;
+}
+
+/** Called for every handler failure; its own errors are logged and ignored. */
+export type ComplyCubeHandlerErrorHook = (error: unknown, event: ComplyCubeEvent<string>, handlerKey: string) => void | Promise<void>;
+
+/** The options the delivery protocol reads. */
+export interface DeliveryOptions {
+  idempotency?: false | ComplyCubeIdempotencyOptions;
+  onHandlerError?: ComplyCubeHandlerErrorHook;
+}
 
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_CLAIM_TTL_MS = 30_000;
@@ -11,7 +40,7 @@ export const DEFAULT_ABANDON_AFTER_MS = 300_000;
 /** A claim is renewed every third of its TTL; shorter TTLs would flood the store with renewals. */
 export const MIN_CLAIM_TTL_MS = 100;
 /** The longest delay a Node timer takes; a longer one fires at once. */
-const MAX_TIMER_MS = 2_147_483_647;
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export interface IdempotencySettings {
   store: ComplyCubeIdempotencyStore;
@@ -21,91 +50,52 @@ export interface IdempotencySettings {
 }
 
 /** The delivery options of one endpoint, checked and with their defaults filled in. */
-export interface ComplyCubeDeliverySettings {
+export interface DeliverySettings {
   /** What the endpoint's idempotency records are keyed under (its registration's name, else its path). */
   scope: string;
-  handlerTimeoutMs: number;
   /** Undefined when idempotency is off. */
   idempotency?: IdempotencySettings;
-  onHandlerError?: (error: unknown, event: ComplyCubeEvent<string>, handlerKey: string) => void | Promise<void>;
+  onHandlerError?: ComplyCubeHandlerErrorHook;
 }
 
-const OPTION_KEYS = new Set(['secret', 'subscription', 'idempotency', 'handlerTimeoutMs', 'onHandlerError']);
-/** Fixed at import time, next to `useFactory`: what a factory returns cannot move the route. */
-const ROUTE_OPTION_KEYS = new Set(['path', 'name', 'decorators', 'isGlobal']);
 const STORE_METHODS = ['claim', 'renewClaim', 'markHandlerDone', 'complete', 'release'] as const;
 const IDEMPOTENCY_KEYS = new Set(['store', 'ttlMs', 'claimTtlMs', 'abandonAfterMs']);
-const LIKELY_MEANT: Record<string, string> = {
-  ttl: 'ttlMs',
-  claimTtl: 'claimTtlMs',
-  abandonAfter: 'abandonAfterMs',
-  handlerTimeout: 'handlerTimeoutMs',
-  secrets: 'secret',
-  onError: 'onHandlerError',
-};
+const LIKELY_MEANT: Record<string, string> = { ttl: 'ttlMs', claimTtl: 'claimTtlMs', abandonAfter: 'abandonAfterMs' };
 
 /** Checks the delivery options at start-up; throws a configuration error that says what to change. */
-export function resolveComplyCubeDeliverySettings(options: ComplyCubeWebhookModuleOptions, scope: string): ComplyCubeDeliverySettings {
-  for (const key of Object.keys(options)) {
-    if (ROUTE_OPTION_KEYS.has(key)) {
-      fail(
-        `${key} is fixed when the module is imported, so it cannot come from a forRootAsync factory: ` +
-          `write ComplyCubeWebhookModule.forRootAsync({ ${key}: ..., useFactory }) next to the factory, not in what it returns.`,
-      );
-    }
-    if (!OPTION_KEYS.has(key)) {
-      const hint = LIKELY_MEANT[key] ? ` Did you mean ${LIKELY_MEANT[key]}?` : '';
-      fail(`${key} is not an option (known: ${[...OPTION_KEYS].join(', ')}).${hint}`);
-    }
-  }
-  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
-  if (typeof handlerTimeoutMs !== 'number' || !Number.isFinite(handlerTimeoutMs) || handlerTimeoutMs <= 0) {
-    fail(`handlerTimeoutMs must be a positive number of milliseconds (got ${describe(options.handlerTimeoutMs)}).`);
-  }
-  if (handlerTimeoutMs >= COMPLYCUBE_RESPONSE_WINDOW_MS) {
-    fail(
-      `handlerTimeoutMs must be below ${COMPLYCUBE_RESPONSE_WINDOW_MS} (got ${handlerTimeoutMs}): ComplyCube ` +
-        'retries any delivery not answered within 15 seconds, so the endpoint must answer before that.',
-    );
-  }
+export function resolveDeliverySettings(options: DeliveryOptions, scope: string): DeliverySettings {
   const { onHandlerError } = options;
   if (onHandlerError !== undefined && typeof onHandlerError !== 'function') {
-    fail(`onHandlerError must be a function (got ${describe(onHandlerError)}).`);
+    failOption(`onHandlerError must be a function (got ${describeOption(onHandlerError)}).`);
   }
-  return { scope, handlerTimeoutMs, idempotency: resolveIdempotency(options.idempotency, handlerTimeoutMs), onHandlerError };
+  return { scope, idempotency: resolveIdempotency(options.idempotency), onHandlerError };
 }
 
-function resolveIdempotency(option: ComplyCubeWebhookModuleOptions['idempotency'], handlerTimeoutMs: number): IdempotencySettings | undefined {
+function resolveIdempotency(option: DeliveryOptions['idempotency']): IdempotencySettings | undefined {
   if (option === false) return undefined;
   if (option !== undefined && (typeof option !== 'object' || option === null || Array.isArray(option))) {
-    fail(`idempotency must be false or an object such as { store, ttlMs, claimTtlMs, abandonAfterMs } (got ${describe(option)}).`);
+    failOption(`idempotency must be false or an object such as { store, ttlMs, claimTtlMs, abandonAfterMs } (got ${describeOption(option)}).`);
   }
   const given = option ?? {};
   for (const key of Object.keys(given)) {
     if (!IDEMPOTENCY_KEYS.has(key)) {
       const hint = LIKELY_MEANT[key] ? ` Did you mean ${LIKELY_MEANT[key]} (milliseconds)?` : '';
-      fail(`idempotency.${key} is not an option (known: ${[...IDEMPOTENCY_KEYS].join(', ')}).${hint}`);
+      failOption(`idempotency.${key} is not an option (known: ${[...IDEMPOTENCY_KEYS].join(', ')}).${hint}`);
     }
   }
   const ttlMs = positiveMs('idempotency.ttlMs', given.ttlMs, DEFAULT_IDEMPOTENCY_TTL_MS);
   const claimTtlMs = positiveMs('idempotency.claimTtlMs', given.claimTtlMs, DEFAULT_CLAIM_TTL_MS, MAX_TIMER_MS);
   if (claimTtlMs < MIN_CLAIM_TTL_MS) {
-    fail(`idempotency.claimTtlMs must be at least ${MIN_CLAIM_TTL_MS} (got ${claimTtlMs}): a running delivery renews its claim every third of it.`);
+    failOption(`idempotency.claimTtlMs must be at least ${MIN_CLAIM_TTL_MS} (got ${claimTtlMs}): a running delivery renews its claim every third of it.`);
   }
   if (claimTtlMs > ttlMs) {
-    fail(`idempotency.claimTtlMs (${claimTtlMs}) must not exceed idempotency.ttlMs (${ttlMs}).`);
+    failOption(`idempotency.claimTtlMs (${claimTtlMs}) must not exceed idempotency.ttlMs (${ttlMs}).`);
   }
   const abandonAfterMs = positiveMs('idempotency.abandonAfterMs', given.abandonAfterMs, DEFAULT_ABANDON_AFTER_MS, MAX_TIMER_MS);
-  if (abandonAfterMs <= handlerTimeoutMs) {
-    fail(
-      `idempotency.abandonAfterMs (${abandonAfterMs}) must exceed handlerTimeoutMs (${handlerTimeoutMs}): ` +
-        'a delivery is abandoned only after the endpoint has answered.',
-    );
-  }
   const store = given.store ?? new MemoryIdempotencyStore();
   const missing = STORE_METHODS.filter((method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function');
   if (missing.length > 0) {
-    fail(
+    failOption(
       `idempotency.store must implement ComplyCubeIdempotencyStore (missing ${missing.join(', ')}): ` +
         'use MemoryIdempotencyStore, RedisIdempotencyStore or your own implementation.',
     );
@@ -113,20 +103,23 @@ function resolveIdempotency(option: ComplyCubeWebhookModuleOptions['idempotency'
   return { store, ttlMs, claimTtlMs, abandonAfterMs };
 }
 
-function positiveMs(name: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A number of milliseconds from the options, its default when absent. */
+export function positiveMs(name: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(`${name} must be a positive number of milliseconds (got ${describe(value)}).`);
+    failOption(`${name} must be a positive number of milliseconds (got ${describeOption(value)}).`);
   }
-  if (value > max) fail(`${name} must be at most ${max} ms (got ${value}).`);
+  if (value > max) failOption(`${name} must be at most ${max} ms (got ${value}).`);
   return value;
 }
 
-function fail(message: string): never {
+/** Stops start-up with a message about one of the module's options. */
+export function failOption(message: string): never {
   throw new ComplyCubeWebhookConfigurationError(`ComplyCubeWebhookModule: ${message}`);
 }
 
-function describe(value: unknown): string {
+/** An option's value as a message may show it (strings cut short: they might be secrets). */
+export function describeOption(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
   if (value === null) return 'null';

@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ComplyCubeHandlerAbandonedError, describeError } from '../common/errors';
 import { PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
-import { ComplyCubeDispatch, ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
+import { ComplyCubeEventDispatcher, Dispatch } from '../dispatch/event.dispatcher';
 import { ComplyCubeEvent } from '../events/event.interface';
-import { ComplyCubeDeliverySettings, IdempotencySettings } from './delivery-settings';
+import { DeliverySettings, IdempotencySettings } from './delivery-settings';
 import { ComplyCubeWebhookMetrics } from './webhook.metrics';
 
 /** How one delivery of one event ended, before anything is said about it over HTTP. */
@@ -42,7 +42,7 @@ export class DeliveryRunner {
 
   constructor(
     private readonly dispatcher: ComplyCubeEventDispatcher,
-    private readonly settings: ComplyCubeDeliverySettings,
+    private readonly settings: DeliverySettings,
     private readonly metrics: ComplyCubeWebhookMetrics,
   ) {}
 
@@ -169,7 +169,7 @@ export class DeliveryRunner {
     }
   }
 
-  private abandon(event: ComplyCubeEvent<string>, dispatch: ComplyCubeDispatch, abandonAfterMs: number): void {
+  private abandon(event: ComplyCubeEvent<string>, dispatch: Dispatch, abandonAfterMs: number): void {
     const unsettled = dispatch.pendingHandlerKeys();
     this.metrics.count('abandoned');
     this.logger.error(
@@ -185,7 +185,7 @@ export class DeliveryRunner {
   private dispatch(
     event: ComplyCubeEvent<string>,
     hooks: { shouldRun?(handlerKey: string): boolean; onSucceeded?(handlerKey: string): void } = {},
-  ): ComplyCubeDispatch {
+  ): Dispatch {
     const dispatch = this.dispatcher.start(event, {
       shouldRun: hooks.shouldRun,
       onHandlerSettled: (handlerKey, failure) => {

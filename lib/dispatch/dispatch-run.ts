@@ -1,18 +1,18 @@
 import { ComplyCubeEvent } from '../events/event.interface';
 
-export interface ComplyCubeHandlerFailure {
+export interface HandlerFailure {
   handlerKey: string;
   error: unknown;
 }
 
-export interface ComplyCubeDispatchResult {
+export interface DispatchResult {
   /** Keys of the handlers that ran and succeeded in this dispatch. */
   succeeded: string[];
   /** Handlers that threw or rejected in this dispatch. */
-  failed: ComplyCubeHandlerFailure[];
+  failed: HandlerFailure[];
 }
 
-export interface ComplyCubeDispatchOptions {
+export interface DispatchOptions {
   /** Return false to leave a handler out (for instance, one that already handled this event). */
   shouldRun?(handlerKey: string): boolean;
   /** Called as each handler settles, even after the dispatch's caller stopped waiting. */
@@ -23,19 +23,18 @@ export interface ComplyCubeDispatchOptions {
 export const PLAIN_LISTENER_KEY = '@OnEvent listener';
 
 /**
- * One dispatch of one event. It travels to the listeners as the emit's second argument, so each
- * `@OnComplyCubeEvent` method runs at most once per dispatch even when several of its patterns
- * match, and its outcome is collected instead of thrown.
+ * One dispatch of one event: each `@OnComplyCubeEvent` method runs at most once in it, even when
+ * several of its patterns match, and its outcome is collected instead of thrown.
  */
-export class ComplyCubeDelivery {
+export class DispatchRun {
   private readonly runs = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
   private readonly succeeded: string[] = [];
-  private readonly failed: ComplyCubeHandlerFailure[] = [];
+  private readonly failed: HandlerFailure[] = [];
 
   constructor(
     readonly event: ComplyCubeEvent<string>,
-    private readonly options: ComplyCubeDispatchOptions = {},
+    private readonly options: DispatchOptions = {},
   ) {}
 
   run(handlerKey: string, handler: () => unknown): Promise<void> | undefined {
@@ -59,7 +58,7 @@ export class ComplyCubeDelivery {
     return [...this.pending];
   }
 
-  async result(): Promise<ComplyCubeDispatchResult> {
+  async result(): Promise<DispatchResult> {
     await Promise.all(this.runs.values());
     return { succeeded: [...this.succeeded], failed: [...this.failed] };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { COMPLYCUBE_EVENT_HANDLER_METADATA } from '../constants';
+import { COMPLYCUBE_EVENT_HANDLER_METADATA } from './constants';
 import { ComplyCubeEventHandlerMetadata } from './on-complycube-event.decorator';
 
 /** The one place that reads `@OnComplyCubeEvent` metadata. */

@@ -2,17 +2,18 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@ne
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ComplyCubeWebhookConfigurationError } from '../common/errors';
-import { isWildcardPattern, toEmitterEventName } from '../events/event-pattern';
-import { ComplyCubeDelivery } from './dispatch-run';
+import { isWildcardPattern } from '../events/event-pattern';
+import { routesWildcardPatterns, toEmitterEventName } from './emitter-routing';
+import { ComplyCubeEventDispatcher } from './event.dispatcher';
 import { ComplyCubeEventsMetadataAccessor } from './handler-metadata.accessor';
 
-export interface ComplyCubeHandlerRegistration {
+export interface HandlerRegistration {
   /** Stable key, `ClassName.methodName` unless the decorator names one. */
   key: string;
   patterns: readonly string[];
 }
 
-type Listener = (...args: unknown[]) => unknown;
+type Listener = (event: unknown) => unknown;
 
 /**
  * Finds every `@OnComplyCubeEvent` method at start-up and subscribes it to the app's
@@ -22,18 +23,20 @@ type Listener = (...args: unknown[]) => unknown;
 @Injectable()
 export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ComplyCubeWebhooks');
-  private readonly registrations: ComplyCubeHandlerRegistration[] = [];
+  private readonly registrations: HandlerRegistration[] = [];
   private readonly listeners: Array<{ eventName: string; listener: Listener }> = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly metadata: ComplyCubeEventsMetadataAccessor,
+    private readonly dispatcher: ComplyCubeEventDispatcher,
+    // Optional so that a missing EventEmitterModule gets a message saying what to import.
     @Optional() private readonly emitter?: EventEmitter2,
   ) {}
 
   /** Every handler and the patterns it listens to, in discovery order. */
-  get handlers(): readonly ComplyCubeHandlerRegistration[] {
+  get handlers(): readonly HandlerRegistration[] {
     return this.registrations;
   }
 
@@ -46,6 +49,7 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
       );
     }
     const owners = new Map<string, string>();
+    let routesWildcards: boolean | undefined;
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const { instance } = wrapper;
       if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
@@ -70,7 +74,14 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
         }
         owners.set(key, where);
         const patterns = [...new Set(entries.flatMap((entry) => entry.patterns))];
-        this.checkEmitterSupports(emitter, patterns, where);
+        const wildcards = patterns.filter(isWildcardPattern);
+        if (wildcards.length > 0 && !(routesWildcards ??= routesWildcardPatterns(emitter))) {
+          throw new ComplyCubeWebhookConfigurationError(
+            `@OnComplyCubeEvent on ${where} uses the wildcard pattern ${wildcards.map((p) => `'${p}'`).join(', ')}, ` +
+              "but the app's EventEmitter2 does not route wildcard patterns: use EventEmitterModule.forRoot({ wildcard: true }), " +
+              "keeping the default '.' delimiter.",
+          );
+        }
         for (const pattern of patterns) {
           this.subscribe(emitter, toEmitterEventName(pattern), key, instance, methodName);
         }
@@ -99,32 +110,8 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
     methodName: string,
   ): void {
     // The method is looked up on each call, so a test can spy on or replace it after start-up.
-    const listener: Listener = (event, delivery) => {
-      if (delivery instanceof ComplyCubeDelivery) {
-        return delivery.run(key, () => instance[methodName](event));
-      }
-      // Emitted by the app itself (not through the endpoint): behave as a plain listener.
-      return instance[methodName](event);
-    };
+    const listener: Listener = (event) => this.dispatcher.runHandler(event, key, () => instance[methodName](event));
     emitter.on(eventName, listener);
     this.listeners.push({ eventName, listener });
-  }
-
-  private checkEmitterSupports(emitter: EventEmitter2, patterns: string[], where: string): void {
-    const wildcards = patterns.filter(isWildcardPattern);
-    if (wildcards.length === 0) return;
-    const settings = emitter as unknown as { wildcard?: boolean; delimiter?: string };
-    if (settings.wildcard !== true) {
-      throw new ComplyCubeWebhookConfigurationError(
-        `@OnComplyCubeEvent on ${where} uses the wildcard pattern ${wildcards.map((p) => `'${p}'`).join(', ')}, ` +
-          'but the event emitter is not in wildcard mode: use EventEmitterModule.forRoot({ wildcard: true }).',
-      );
-    }
-    if ((settings.delimiter ?? '.') !== '.') {
-      throw new ComplyCubeWebhookConfigurationError(
-        `@OnComplyCubeEvent on ${where} uses a wildcard pattern, which needs the emitter's delimiter to be '.' ` +
-          `(it is '${settings.delimiter}'): remove the delimiter option from EventEmitterModule.forRoot().`,
-      );
-    }
   }
 }

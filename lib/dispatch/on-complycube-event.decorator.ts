@@ -1,4 +1,4 @@
-import { COMPLYCUBE_EVENT_HANDLER_METADATA } from '../constants';
+import { COMPLYCUBE_EVENT_HANDLER_METADATA } from './constants';
 import {
   ComplyCubeEventPattern,
   ComplyCubeEventTypesMatching,

@@ -1,28 +1,5 @@
-import type { ComplyCubeIdempotencyStore } from '../delivery/idempotency-store.interface';
+import type { ComplyCubeHandlerErrorHook, ComplyCubeIdempotencyOptions } from '../delivery/delivery-settings';
 import type { ComplyCubeSubscriptionOptions } from '../management/subscription-options.interface';
-import type { ComplyCubeEvent } from '../events/event.interface';
-
-/** How the endpoint remembers which events it has handled. */
-export interface ComplyCubeIdempotencyOptions {
-  /** Where records live. Default: a `MemoryIdempotencyStore` of this endpoint (one instance only). */
-  store?: ComplyCubeIdempotencyStore;
-  /** How long done records are kept, in ms. Default 7 days, longer than ComplyCube's whole retry schedule. */
-  ttlMs?: number;
-  /**
-   * How long a claim lasts without renewal, in ms. Default 30 000. A running delivery renews its
-   * claim; the claim of a crashed instance expires after this, and the next delivery handles the event.
-   */
-  claimTtlMs?: number;
-  /**
-   * How long a delivery may wait for handlers that never settle, in ms, before it gives up its claim.
-   * Default 300 000 (5 minutes); must exceed `handlerTimeoutMs`. The abandonment is logged as an
-   * error, counted (`abandoned`) and reported to `onHandlerError` with a
-   * `ComplyCubeHandlerAbandonedError`; the next delivery runs the unsettled handlers again (those
-   * that succeeded are not rerun). Without it, one hung handler would answer every retry 409 until
-   * ComplyCube disables the webhook.
-   */
-  abandonAfterMs?: number;
-}
 
 /** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
 export interface ComplyCubeWebhookModuleOptions {
@@ -47,7 +24,7 @@ export interface ComplyCubeWebhookModuleOptions {
    */
   handlerTimeoutMs?: number;
   /** Called for every handler failure, e.g. to report it to Sentry. Its own errors are logged and ignored. */
-  onHandlerError?(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void | Promise<void>;
+  onHandlerError?: ComplyCubeHandlerErrorHook;
 }
 
 /**

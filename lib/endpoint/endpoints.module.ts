@@ -2,14 +2,16 @@ import { Module } from '@nestjs/common';
 import { ComplyCubeMetricsModule } from '../delivery/metrics.module';
 import { ComplyCubeEndpointRegistry } from './endpoint.registry';
 import { FastifyBodySupport } from './fastify-body.support';
+import { ComplyCubeWebhookEndpoints } from './webhook-endpoints';
 
 /**
- * What exists once per app for all its endpoints: the registry of registrations and, on Fastify,
- * the body parsing the endpoints need. A static module, so every registration shares it.
+ * What exists once per app for all its endpoints: the registry of registrations, its public view
+ * (`ComplyCubeWebhookEndpoints`) and, on Fastify, the body parsing the endpoints need. A static
+ * module, so every registration shares it.
  */
 @Module({
   imports: [ComplyCubeMetricsModule],
-  providers: [ComplyCubeEndpointRegistry, FastifyBodySupport],
-  exports: [ComplyCubeEndpointRegistry],
+  providers: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints, FastifyBodySupport],
+  exports: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints],
 })
 export class ComplyCubeEndpointsModule {}

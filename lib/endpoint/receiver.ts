@@ -1,10 +1,8 @@
-import { HttpStatus, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
-import { beforeDeadline, DEADLINE_PASSED } from './deadline';
-import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
+import { HttpStatus, Logger } from '@nestjs/common';
 import { DeliveryOutcome, DeliveryRunner } from '../delivery/delivery.runner';
+import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { ComplyCubeEvent } from '../events/event.interface';
-import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint } from './endpoint';
+import { beforeDeadline, DEADLINE_PASSED } from './deadline';
 
 type ErrorStatus = HttpStatus.CONFLICT | HttpStatus.INTERNAL_SERVER_ERROR | HttpStatus.SERVICE_UNAVAILABLE;
 
@@ -26,46 +24,28 @@ const ERROR_MESSAGES: Record<ErrorStatus, string> = {
 
 /**
  * The HTTP side of one endpoint's deliveries: runs a verified event through the delivery protocol,
- * answers by `handlerTimeoutMs` at the latest, and says which status the outcome is. The
- * controller only turns the receipt into a response, and the testing kit delivers events the same
- * way. It never acknowledges an event whose handlers have not all succeeded.
+ * answers by `handlerTimeoutMs` at the latest, and says which status each outcome is. It never
+ * acknowledges an event whose handlers have not all succeeded. The controller turns the receipt
+ * into a response; `ComplyCubeWebhookEndpoints.deliver` (and so the testing kit) returns it as is.
  */
-@Injectable()
-export class ComplyCubeWebhookReceiver implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
+export class ComplyCubeWebhookReceiver {
   private readonly logger = new Logger('ComplyCubeWebhooks');
-  private readonly runner: DeliveryRunner;
 
   constructor(
-    @Inject(COMPLYCUBE_ENDPOINT) readonly endpoint: ComplyCubeEndpoint,
-    dispatcher: ComplyCubeEventDispatcher,
+    private readonly runner: DeliveryRunner,
+    private readonly handlerTimeoutMs: number,
     private readonly metrics: ComplyCubeWebhookMetrics,
-  ) {
-    this.runner = new DeliveryRunner(dispatcher, endpoint.settings, metrics);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.endpoint.settings.idempotency?.store.open?.();
-  }
-
-  /** Lets running handlers finish and record their outcome (up to the handler timeout). */
-  async onModuleDestroy(): Promise<void> {
-    await this.runner.drain(this.endpoint.settings.handlerTimeoutMs);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.endpoint.settings.idempotency?.store.close?.();
-  }
+  ) {}
 
   async receive(event: ComplyCubeEvent<string>): Promise<ComplyCubeWebhookReceipt> {
     const { id, type } = event;
     const stopWaiting = new AbortController();
-    const { handlerTimeoutMs } = this.endpoint.settings;
-    const outcome = await beforeDeadline(this.runner.run(event, { signal: stopWaiting.signal }), handlerTimeoutMs);
+    const outcome = await beforeDeadline(this.runner.run(event, { signal: stopWaiting.signal }), this.handlerTimeoutMs);
     if (outcome === DEADLINE_PASSED) {
       stopWaiting.abort();
       this.metrics.count('timeouts');
       this.logger.warn(
-        `Handlers for ComplyCube event ${id} (${type}) still running after ${handlerTimeoutMs} ms: ` +
+        `Handlers for ComplyCube event ${id} (${type}) still running after ${this.handlerTimeoutMs} ms: ` +
           'answered 503; they go on and their outcome is recorded for the retry.',
       );
       return failure(HttpStatus.SERVICE_UNAVAILABLE);

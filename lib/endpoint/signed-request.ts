@@ -6,10 +6,8 @@ import {
   UnauthorizedException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
-import { RAW_BODY_MISSING_MESSAGE } from '../common/errors';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
-import { ComplyCubeSignatureVerifier } from '../verification/verify';
+import { COMPLYCUBE_SIGNATURE_HEADER, ComplyCubeSignatureVerifier } from '../verification/verify';
 
 /** The parts of an Express or Fastify request the check reads. */
 export interface IncomingWebhookRequest {
@@ -25,6 +23,10 @@ export interface IncomingWebhookRequest {
 const UNPARSED_BODY_LIMIT = 1024 * 1024;
 
 const EMPTY_BODY = Buffer.alloc(0);
+
+const RAW_BODY_MISSING_MESSAGE =
+  'ComplyCube webhook rejected with 500: the request has no raw body, so its signature cannot be checked. ' +
+  'Create the app with NestFactory.create(AppModule, { rawBody: true }) (Express and Fastify alike).';
 
 export const UNSUPPORTED_MEDIA_TYPE_MESSAGE =
   'ComplyCube webhooks must be sent as uncompressed JSON (application/json or application/*+json).';

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApplicationConfig, ModuleRef } from '@nestjs/core';
 import { hideUrlCredentials } from '../common/http-url';
-import { COMPLYCUBE_WEBHOOK_OPTIONS } from '../complycube-webhook.module-builder';
 import { ComplyCubeWebhookConfigurationError } from '../common/errors';
 import { ComplyCubeHandlersExplorer } from '../dispatch/handlers.explorer';
-import { ComplyCubeWebhookModuleOptions } from './endpoint-options.interface';
 import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint } from './endpoint';
 import { ComplyCubeApiError } from '../management/api.errors';
 import {
@@ -35,7 +33,6 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger('ComplyCubeWebhooks');
 
   constructor(
-    @Inject(COMPLYCUBE_WEBHOOK_OPTIONS) private readonly options: ComplyCubeWebhookModuleOptions,
     @Inject(COMPLYCUBE_ENDPOINT) private readonly endpoint: ComplyCubeEndpoint,
     private readonly explorer: ComplyCubeHandlersExplorer,
     private readonly appConfig: ApplicationConfig,
@@ -43,8 +40,8 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.options?.subscription) return;
-    const settings = readSettings(this.options.subscription);
+    if (!this.endpoint.subscription) return;
+    const settings = readSettings(this.endpoint.subscription);
     const client = this.findClient();
     const url = complyCubeWebhookUrl(settings.publicUrl, this.appConfig.getGlobalPrefix(), this.endpoint.path);
     const handlerPatterns = this.explorer.handlers.flatMap((handler) => handler.patterns);

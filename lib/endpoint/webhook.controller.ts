@@ -4,6 +4,7 @@ import {
   HttpCode,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
   OnApplicationBootstrap,
   Post,
@@ -12,14 +13,13 @@ import {
 } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { joinRoutePath } from '../common/route-path';
-import { ComplyCubeDeliverySettings } from '../delivery/delivery-settings';
+import { DeliverySettings } from '../delivery/delivery-settings';
 import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { RedisIdempotencyStore } from '../delivery/redis-idempotency.store';
 import { ComplyCubeEvent } from '../events/event.interface';
-import { ComplyCubeEndpointRegistration } from './endpoint';
+import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint, ComplyCubeEndpointRegistration } from './endpoint';
 import { ComplyCubeEndpointGuard } from './endpoint.guard';
 import { ComplyCubeEventPipe } from './event.pipe';
-import { ComplyCubeWebhookReceiver } from './receiver';
 
 /**
  * A fresh controller class per module registration, so that two endpoints (two paths, two
@@ -35,20 +35,20 @@ export function createComplyCubeWebhookController(
     private readonly logger = new Logger('ComplyCubeWebhooks');
 
     constructor(
-      private readonly receiver: ComplyCubeWebhookReceiver,
+      @Inject(COMPLYCUBE_ENDPOINT) private readonly endpoint: ComplyCubeEndpoint,
       private readonly appConfig: ApplicationConfig,
     ) {}
 
     onApplicationBootstrap(): void {
       const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
       const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
-      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.receiver.endpoint.settings)}`);
+      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.endpoint.delivery)}`);
     }
 
     @Post()
     @HttpCode(HttpStatus.OK)
     async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>): Promise<object> {
-      const receipt = await this.receiver.receive(event);
+      const receipt = await this.endpoint.receiver.receive(event);
       if (receipt.status !== HttpStatus.OK) throw new HttpException(receipt.body, receipt.status);
       return receipt.body;
     }
@@ -62,7 +62,7 @@ export function createComplyCubeWebhookController(
 }
 
 /** Which store remembers handled events, and under which scope: what an operator checks first. */
-function describeIdempotency(settings: ComplyCubeDeliverySettings): string {
+function describeIdempotency(settings: DeliverySettings): string {
   const { idempotency, scope } = settings;
   if (!idempotency) return 'idempotency off: every delivery runs every handler';
   const { store } = idempotency;

@@ -1,4 +1,3 @@
-import { COMPLYCUBE_EVENT_NAMESPACE } from '../constants';
 import { ComplyCubeEventType } from './event-types';
 
 /**
@@ -96,11 +95,6 @@ export function isValidComplyCubeEventType(type: unknown): type is string {
 
 export function isWildcardPattern(pattern: string): boolean {
   return pattern.includes('*');
-}
-
-/** The EventEmitter2 event name for a type or pattern; a bare `*` covers every event. */
-export function toEmitterEventName(typeOrPattern: string): string {
-  return `${COMPLYCUBE_EVENT_NAMESPACE}.${typeOrPattern === '*' ? '**' : typeOrPattern}`;
 }
 
 /**

@@ -28,3 +28,8 @@ export const COMPLYCUBE_EVENT_TYPES = [
 ] as const;
 
 export type ComplyCubeEventType = (typeof COMPLYCUBE_EVENT_TYPES)[number];
+
+/** Whether `type` is one of the documented event types. */
+export function isComplyCubeEventType(type: unknown): type is ComplyCubeEventType {
+  return typeof type === 'string' && (COMPLYCUBE_EVENT_TYPES as readonly string[]).includes(type);
+}

@@ -1,6 +1,6 @@
 import { COMPLYCUBE_EVENT_TYPES } from '../events/event-types';
 import { matchesComplyCubeEventPattern } from '../events/event-pattern';
-import { Webhook } from './webhook.interface';
+import { ComplyCubeWebhook } from './webhook.interface';
 import { joinRoutePath } from '../common/route-path';
 
 /**
@@ -19,7 +19,7 @@ export interface ComplyCubeSubscriptionDiagnosis {
   /** The endpoint URL that was looked for. */
   url: string;
   /** The webhooks whose url is that endpoint. */
-  webhooks: Webhook[];
+  webhooks: ComplyCubeWebhook[];
   findings: ComplyCubeSubscriptionFinding[];
   /**
    * The `events` a webhook needs so that every handler gets its events: `["*"]` when the
@@ -31,7 +31,7 @@ export interface ComplyCubeSubscriptionDiagnosis {
 export interface ComplyCubeSubscriptionInput {
   url: string;
   /** All webhooks of the account. */
-  webhooks: readonly Webhook[];
+  webhooks: readonly ComplyCubeWebhook[];
   /** The handlers' patterns; without them the event lists are not compared. */
   handlerPatterns?: readonly string[];
 }

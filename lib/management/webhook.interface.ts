@@ -1,5 +1,5 @@
 /** A webhook endpoint as ComplyCube's API returns it (without its secret, which is only shown at creation). */
-export interface Webhook {
+export interface ComplyCubeWebhook {
   id: string;
   /** The HTTPS URL ComplyCube posts events to. */
   url: string;
@@ -12,19 +12,19 @@ export interface Webhook {
 }
 
 /** The result of creating a webhook: the only time ComplyCube returns its signing secret. */
-export interface CreatedWebhook extends Webhook {
+export interface ComplyCubeCreatedWebhook extends ComplyCubeWebhook {
   secret: string;
 }
 
 /** Fields to set on a webhook; `url` must be HTTPS. */
-export interface WebhookRequest {
+export interface ComplyCubeWebhookRequest {
   url?: string;
   enabled?: boolean;
   events?: string[];
   description?: string;
 }
 
-export interface CreateWebhookRequest extends WebhookRequest {
+export interface ComplyCubeCreateWebhookRequest extends ComplyCubeWebhookRequest {
   url: string;
   events: string[];
 }

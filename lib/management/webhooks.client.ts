@@ -14,10 +14,10 @@ import { COMPLYCUBE_API_OPTIONS } from './api.module-builder';
 import { ComplyCubeApiOptions } from './api-options.interface';
 import {
   ComplyCubeCallOptions,
-  CreatedWebhook,
-  CreateWebhookRequest,
-  Webhook,
-  WebhookRequest,
+  ComplyCubeCreatedWebhook,
+  ComplyCubeCreateWebhookRequest,
+  ComplyCubeWebhook,
+  ComplyCubeWebhookRequest,
 } from './webhook.interface';
 import { isJsonObject } from '../common/json-object';
 
@@ -76,7 +76,7 @@ export class ComplyCubeWebhooksClient {
   }
 
   /** Creates a webhook. The result's `secret` is shown by ComplyCube this once: store it. Never retried. */
-  async create(request: CreateWebhookRequest, call: ComplyCubeCallOptions = {}): Promise<CreatedWebhook> {
+  async create(request: ComplyCubeCreateWebhookRequest, call: ComplyCubeCallOptions = {}): Promise<ComplyCubeCreatedWebhook> {
     const body = checkWebhookRequest(request, true);
     const { status, data } = await this.request({ method: 'POST', path: '/webhooks', body, idempotent: false }, call);
     const webhook = toWebhook(data);
@@ -86,14 +86,14 @@ export class ComplyCubeWebhooksClient {
     return { ...webhook, secret: data.secret };
   }
 
-  async get(id: string, call: ComplyCubeCallOptions = {}): Promise<Webhook> {
+  async get(id: string, call: ComplyCubeCallOptions = {}): Promise<ComplyCubeWebhook> {
     const path = webhookPath(id);
     const { status, data, attempts } = await this.request({ method: 'GET', path, idempotent: true }, call);
     return toWebhook(data) ?? throwUnexpected(status, 'a webhook', { method: 'GET', path, attempts });
   }
 
   /** Sets the given fields. Retried: setting the same fields twice leaves the same webhook. */
-  async update(id: string, request: WebhookRequest, call: ComplyCubeCallOptions = {}): Promise<Webhook> {
+  async update(id: string, request: ComplyCubeWebhookRequest, call: ComplyCubeCallOptions = {}): Promise<ComplyCubeWebhook> {
     const path = webhookPath(id);
     const body = checkWebhookRequest(request, false);
     const { status, data, attempts } = await this.request({ method: 'POST', path, body, idempotent: true }, call);
@@ -114,9 +114,9 @@ export class ComplyCubeWebhooksClient {
   }
 
   /** Every webhook of the account, walking all pages. */
-  async list(options: ComplyCubeCallOptions & { pageSize?: number } = {}): Promise<Webhook[]> {
+  async list(options: ComplyCubeCallOptions & { pageSize?: number } = {}): Promise<ComplyCubeWebhook[]> {
     const pageSize = checkCount('pageSize', options.pageSize ?? DEFAULT_PAGE_SIZE, 1);
-    const webhooks: Webhook[] = [];
+    const webhooks: ComplyCubeWebhook[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const path = `/webhooks?page=${page}&pageSize=${pageSize}`;
       const { status, data, attempts } = await this.request({ method: 'GET', path, idempotent: true }, options);
@@ -259,7 +259,7 @@ function webhookPath(id: string): string {
 }
 
 /** Checks a request the way ComplyCube would, so that an impossible call is never made. */
-function checkWebhookRequest(request: WebhookRequest, creating: boolean): WebhookRequest {
+function checkWebhookRequest(request: ComplyCubeWebhookRequest, creating: boolean): ComplyCubeWebhookRequest {
   if (!isJsonObject(request)) throw new ComplyCubeWebhookRequestError('A webhook request must be an object.');
   const { url, enabled, events, description } = request;
   if (url !== undefined || creating) {
@@ -284,9 +284,9 @@ function checkWebhookRequest(request: WebhookRequest, creating: boolean): Webhoo
 }
 
 /** Keeps the documented fields only: a secret in a list or get answer goes no further. */
-function toWebhook(data: unknown): Webhook | undefined {
+function toWebhook(data: unknown): ComplyCubeWebhook | undefined {
   if (!isJsonObject(data) || typeof data.id !== 'string' || typeof data.url !== 'string') return undefined;
-  const webhook: Webhook = {
+  const webhook: ComplyCubeWebhook = {
     id: data.id,
     url: data.url,
     enabled: data.enabled === true,

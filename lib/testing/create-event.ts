@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ComplyCubeEventType } from '../events/event-types';
-import { ComplyCubeEvent } from '../events/event.interface';
+import { ComplyCubeEventType } from '../index';
+import { ComplyCubeEvent } from '../index';
 import { loadComplyCubeEventFixture } from './event-fixtures';
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { COMPLYCUBE_EVENT_TYPES, ComplyCubeEventType } from '../events/event-types';
-import { ComplyCubeEvent } from '../events/event.interface';
+import { COMPLYCUBE_EVENT_TYPES, ComplyCubeEvent, ComplyCubeEventType } from '../index';
+import { isComplyCubeEventType } from '../events/event-types';
 
 /**
  * The package's sample events, one `<type>.json` per documented type. The folder sits at the
@@ -11,10 +11,6 @@ import { ComplyCubeEvent } from '../events/event.interface';
 export const COMPLYCUBE_EVENT_FIXTURES_DIR = resolve(__dirname, '..', '..', 'fixtures', 'events');
 
 const cache = new Map<string, string>();
-
-export function isComplyCubeEventType(type: unknown): type is ComplyCubeEventType {
-  return typeof type === 'string' && (COMPLYCUBE_EVENT_TYPES as readonly string[]).includes(type);
-}
 
 /** A fresh copy of the sample event of `type`, exactly as stored (fixed ids and timestamps). */
 export function loadComplyCubeEventFixture<T extends ComplyCubeEventType>(type: T): ComplyCubeEvent<T> {

@@ -1,6 +1,6 @@
 import { describeFetchFailure, fetchFailureCode } from '../common/fetch-failure';
 import { hasUrlCredentials, hideUrlCredentials } from '../common/http-url';
-import { COMPLYCUBE_SIGNATURE_HEADER } from '../constants';
+import { COMPLYCUBE_SIGNATURE_HEADER } from '../verification/verify';
 import { signComplyCubePayload } from '../verification/sign';
 
 /** What the endpoint answered. */

@@ -1,9 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { ApplicationConfig } from '@nestjs/core';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ComplyCubeEndpointRegistry } from '../endpoint/endpoint.registry';
-import { ComplyCubeEvent } from '../events/event.interface';
+import { ComplyCubeEvent, ComplyCubeWebhookEndpoints } from '../index';
 import { ComplyCubeWebhookResponse, postSignedComplyCubeBody } from './post-signed-body';
 import { joinRoutePath } from '../common/route-path';
 
@@ -25,6 +23,11 @@ export interface SendComplyCubeEventOptions {
    * default `application/json`; the signature header is always the computed one.
    */
   headers?: Record<string, string>;
+  /**
+   * Give up after this many milliseconds with a `ComplyCubeEndpointUnreachableError` (ComplyCube
+   * itself waits 15 s). Default: no limit.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -39,7 +42,8 @@ export async function sendComplyCubeEvent(
   options: SendComplyCubeEventOptions,
 ): Promise<ComplyCubeWebhookResponse> {
   const body = typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event);
-  const post = (url: string) => postSignedComplyCubeBody(url, body, { secret: options.secret, headers: options.headers });
+  const { secret, headers, timeoutMs } = options;
+  const post = (url: string) => postSignedComplyCubeBody(url, body, { secret, headers, timeoutMs });
   // A string is checked by the post itself, whose errors never repeat a password in it.
   if (typeof target === 'string') return post(target);
   if (target instanceof URL) return post(target.href);
@@ -61,15 +65,13 @@ export async function sendComplyCubeEvent(
 }
 
 function defaultEndpointPath(app: INestApplication, registration: string | undefined): string {
-  let registry: ComplyCubeEndpointRegistry;
+  let endpoints: ComplyCubeWebhookEndpoints;
   try {
-    registry = app.get(ComplyCubeEndpointRegistry, { strict: false });
+    endpoints = app.get(ComplyCubeWebhookEndpoints, { strict: false });
   } catch {
     throw new Error('sendComplyCubeEvent(): the app does not import ComplyCubeWebhookModule; pass options.path or a full URL.');
   }
-  const { path } = registry.select(registration, 'sendComplyCubeEvent()', (name) => `with { registration: '${name}' }`);
-  const prefix = app.get(ApplicationConfig, { strict: false }).getGlobalPrefix();
-  return joinRoutePath(prefix, path);
+  return endpoints.route(registration);
 }
 
 function baseUrl(server: Server): string {

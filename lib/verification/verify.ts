@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** The header ComplyCube signs with, as Node names it (lowercase). */
+export const COMPLYCUBE_SIGNATURE_HEADER = 'complycube-signature';
+
 const SIGNATURE_FORMAT = /^[0-9a-fA-F]{64}$/;
 
 /**

@@ -70,10 +70,14 @@ export class WildcardHandlers {
 /** A plain @nestjs/event-emitter listener on the namespaced event name. */
 @Injectable()
 export class PlainListener {
+  /** What the listener received beyond the event, per call. */
+  readonly extraArguments: unknown[][] = [];
+
   constructor(private readonly journal: HandlerJournal) {}
 
   @OnEvent('complycube.check.completed.rejected')
-  onRejected(event: ComplyCubeEvent<string>): void {
+  onRejected(event: ComplyCubeEvent<string>, ...rest: unknown[]): void {
+    this.extraArguments.push(rest);
     this.journal.record('plain @OnEvent', event);
   }
 }

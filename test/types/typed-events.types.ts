@@ -12,9 +12,9 @@ import {
   ComplyCubeEventPattern,
   ComplyCubeEventPayload,
   ComplyCubeEventType,
-  ComplyCubeEventTypesMatching,
   OnComplyCubeEvent,
 } from 'nestjs-complycube-webhooks';
+import { ComplyCubeEventTypesMatching } from '../../lib/events/event-pattern';
 import { createComplyCubeEvent } from 'nestjs-complycube-webhooks/testing';
 
 type Equal<A, B> = (<V>() => V extends A ? 1 : 2) extends <V>() => V extends B ? 1 : 2 ? true : false;

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { COMPLYCUBE_EVENT_TYPES } from '../../events/event-types';
-import { isComplyCubeEventType } from '../../testing/event-fixtures';
-import { createComplyCubeEvent } from '../../testing/create-event';
+import { COMPLYCUBE_EVENT_TYPES, isComplyCubeEventType } from '../../events/event-types';
+import { createComplyCubeEvent } from '../../testing';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import {
   DEFAULT_WEBHOOK_URL,

@@ -3,7 +3,7 @@ import { toTerminalLine } from '../terminal-text';
 import { COMPLYCUBE_EVENT_TYPES } from '../../events/event-types';
 import { isValidComplyCubeEventPattern, isWildcardPattern, matchesComplyCubeEventPattern } from '../../events/event-pattern';
 import { ComplyCubeWebhooksClient } from '../../management/webhooks.client';
-import { Webhook } from '../../management/webhook.interface';
+import { ComplyCubeWebhook } from '../../management/webhook.interface';
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import { parseCommandArgs } from '../cli-options';
 import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../api-client';
@@ -132,7 +132,7 @@ export function expandEvents(inputs: string[], io: CliIo): string[] {
  * A webhook as people read it: text from ComplyCube without terminal control characters, and
  * its url without a user name or password. `--json` output is ComplyCube's, as is.
  */
-function forTerminal(webhook: Webhook): Webhook {
+function forTerminal(webhook: ComplyCubeWebhook): ComplyCubeWebhook {
   return {
     ...webhook,
     id: toTerminalLine(webhook.id),
@@ -142,7 +142,7 @@ function forTerminal(webhook: Webhook): Webhook {
   };
 }
 
-function describeList(webhooks: Webhook[]): string {
+function describeList(webhooks: ComplyCubeWebhook[]): string {
   if (webhooks.length === 0) return 'No webhooks.';
   const rows = webhooks.map(forTerminal).map((webhook) => [
     webhook.id,
@@ -154,7 +154,7 @@ function describeList(webhooks: Webhook[]): string {
   return formatTable(['ID', 'STATE', 'URL', 'EVENTS', 'DESCRIPTION'], rows);
 }
 
-function describeWebhook(received: Webhook): string {
+function describeWebhook(received: ComplyCubeWebhook): string {
   const webhook = forTerminal(received);
   const lines = [
     `Webhook ${webhook.id} (${webhook.enabled ? 'enabled' : 'disabled'})`,

@@ -3,8 +3,3 @@ export const COMPLYCUBE_EVENT_HANDLER_METADATA = 'complycube-webhooks:event-hand
 
 /** Events are emitted on the app's EventEmitter2 as `complycube.<type>`. */
 export const COMPLYCUBE_EVENT_NAMESPACE = 'complycube';
-
-export const DEFAULT_COMPLYCUBE_WEBHOOK_PATH = 'webhooks/complycube';
-
-/** Node lowercases incoming header names. */
-export const COMPLYCUBE_SIGNATURE_HEADER = 'complycube-signature';
