@@ -12,7 +12,7 @@ const base = {
 };
 
 /** The Redis suites, again with ioredis 6 (devDependency `ioredis-6`) wherever `ioredis` is required. */
-const REDIS_SUITES = ['<rootDir>/test/idempotency-store.contract.spec.ts', '<rootDir>/test/delivery-redis.e2e.spec.ts'];
+const REDIS_SUITES = ['<rootDir>/test/unit/idempotency-store.contract.spec.ts', '<rootDir>/test/e2e/delivery-redis.e2e.spec.ts'];
 
 /** @type {import('jest').Config} */
 module.exports = {

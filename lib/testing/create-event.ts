@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ComplyCubeEventType } from '../index';
-import { ComplyCubeEvent } from '../index';
+import { ComplyCubeEventType } from '..';
+import { ComplyCubeEvent } from '..';
 import { loadComplyCubeEventFixture } from './event-fixtures';
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ComplyCubeEvent, ComplyCubeWebhookEndpoints } from '../index';
+import { ComplyCubeEvent, ComplyCubeWebhookEndpoints } from '..';
 import { ComplyCubeWebhookResponse, postSignedComplyCubeBody } from './post-signed-body';
 import { joinRoutePath } from '../common/route-path';
 

@@ -8,3 +8,11 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether `promise` is still unsettled once everything already queued has run (its callbacks, and
+ * the microtasks and I/O callbacks before the next turn of the event loop): a condition, not a timer.
+ */
+export function isPending(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([promise.then(() => false, () => false), new Promise<boolean>((resolve) => setImmediate(() => resolve(true)))]);
+}

@@ -10,11 +10,11 @@ import {
   RedisIdempotencyStore,
 } from 'nestjs-complycube-webhooks';
 import { deliverComplyCubeEvent, sendComplyCubeEvent } from 'nestjs-complycube-webhooks/testing';
-import { DeliveryJournal, RejectedCheckHandlers } from './src/delivery-handlers';
-import { ADAPTERS, AdapterName, startTestApp, TestApp } from './utils/app';
-import { makeEvent } from './utils/events';
-import { postWebhook } from './utils/http';
-import { describeWithRedis, RedisServer } from './utils/redis-server';
+import { DeliveryJournal, RejectedCheckHandlers } from '../src/delivery-handlers';
+import { ADAPTERS, AdapterName, startTestApp, TestApp } from '../utils/app';
+import { makeEvent } from '../utils/events';
+import { postWebhook } from '../utils/http';
+import { describeWithRedis, RedisServer } from '../utils/redis-server';
 
 const LIVE_SECRET = 'whsec_live_account';
 const SANDBOX_SECRET = 'whsec_sandbox_account';

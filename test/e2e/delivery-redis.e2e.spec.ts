@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
-import { DeliveryJournal } from './src/delivery-handlers';
-import { DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
-import { makeEvent, recordKeyOf } from './utils/events';
-import { HttpResult } from './utils/http';
-import { describeWithRedis, RedisServer } from './utils/redis-server';
-import { sleep, waitFor } from './utils/wait';
+import { DeliveryJournal } from '../src/delivery-handlers';
+import { DeliveryEndpoint, startDeliveryEndpoint } from '../utils/delivery-endpoint';
+import { makeEvent, recordKeyOf } from '../utils/events';
+import { HttpResult } from '../utils/http';
+import { describeWithRedis, RedisServer } from '../utils/redis-server';
+import { sleep, waitFor } from '../utils/wait';
 
 const BOTH = ['openCase', 'sendEmail'];
 /** Redis expires the claim in real time; long enough that the first delivery surely finds it. */

@@ -1,6 +1,6 @@
 import { COMPLYCUBE_EVENT_TYPES } from 'nestjs-complycube-webhooks';
 import { ComplyCubeWebhook, diagnoseComplyCubeSubscription } from 'nestjs-complycube-webhooks/management';
-import { complyCubeWebhookUrl, sameWebhookUrl } from '../lib/management/subscription.diagnosis';
+import { complyCubeWebhookUrl, sameWebhookUrl } from '../../lib/management/subscription.diagnosis';
 
 const URL_ = 'https://app.example.com/webhooks/complycube';
 

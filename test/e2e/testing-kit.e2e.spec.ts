@@ -1,7 +1,7 @@
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule, verifyComplyCubeSignature } from 'nestjs-complycube-webhooks';
-import { findComplyCubeEventProblem } from '../lib/events/event-envelope';
+import { findComplyCubeEventProblem } from '../../lib/events/event-envelope';
 import {
   ComplyCubeEndpointUnreachableError,
   createComplyCubeEvent,
@@ -14,10 +14,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
-import { ADAPTERS, startTestApp, TestApp } from './utils/app';
-import { hmacHex } from './utils/http';
-import * as eventFixtures from '../lib/testing/event-fixtures';
+import { ChecksHandlers, HandlerJournal, WildcardHandlers } from '../src/recording-handlers';
+import { ADAPTERS, startTestApp, TestApp } from '../utils/app';
+import { hmacHex } from '../utils/http';
+import * as eventFixtures from '../../lib/testing/event-fixtures';
 import { createComplyCubeId } from 'nestjs-complycube-webhooks/testing';
 
 const SECRET = 'whsec_testing_kit_secret';
@@ -26,7 +26,7 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('nestjs-complycube-webhooks/testing', () => {
   it('imports no test framework: only node built-ins, @nestjs/common, @nestjs/core and the package itself', () => {
-    const dir = resolve(__dirname, '..', 'lib', 'testing');
+    const dir = resolve(__dirname, '..', '..', 'lib', 'testing');
     const imports = readdirSync(dir).flatMap((file) =>
       [...readFileSync(join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]),
     );

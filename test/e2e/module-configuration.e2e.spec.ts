@@ -10,10 +10,10 @@ import {
   ComplyCubeWebhookModule,
   OnComplyCubeEvent,
 } from 'nestjs-complycube-webhooks';
-import { HandlerJournal, WildcardHandlers } from './src/recording-handlers';
-import { ADAPTERS, RecordingLogger, startTestApp } from './utils/app';
-import { makeEvent } from './utils/events';
-import { postWebhook } from './utils/http';
+import { HandlerJournal, WildcardHandlers } from '../src/recording-handlers';
+import { ADAPTERS, RecordingLogger, startTestApp } from '../utils/app';
+import { makeEvent } from '../utils/events';
+import { postWebhook } from '../utils/http';
 
 const SECRET = 'whsec_configuration_secret';
 

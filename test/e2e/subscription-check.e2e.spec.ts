@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ComplyCubeEvent, ComplyCubeWebhookConfigurationError, ComplyCubeWebhookModule, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
 import { ComplyCubeApiModule, ComplyCubeSubscriptionOptions } from 'nestjs-complycube-webhooks/management';
-import { RecordingLogger, startTestApp, TestApp } from './utils/app';
-import { makeEvent } from './utils/events';
-import { FakeComplyCubeApi } from './utils/fake-complycube-api';
-import { postWebhook } from './utils/http';
+import { RecordingLogger, startTestApp, TestApp } from '../utils/app';
+import { makeEvent } from '../utils/events';
+import { FakeComplyCubeApi } from '../utils/fake-complycube-api';
+import { postWebhook } from '../utils/http';
 
 @Injectable()
 class KycHandlers {

@@ -10,13 +10,14 @@ import {
   ComplyCubeWebhookModuleOptions,
   MemoryIdempotencyStore,
 } from 'nestjs-complycube-webhooks';
-import { RejectedCheckHandlers } from './src/delivery-handlers';
-import { ADAPTERS, startTestApp } from './utils/app';
-import { DELIVERY_SECRET, DeliveryEndpoint, startDeliveryEndpoint } from './utils/delivery-endpoint';
-import { makeEvent, recordKeyOf } from './utils/events';
-import { ManualClock } from './utils/manual-clock';
-import { postWebhook } from './utils/http';
-import { sleep, waitFor } from './utils/wait';
+import { DeliveryRunner } from '../../lib/delivery/delivery.runner';
+import { RejectedCheckHandlers } from '../src/delivery-handlers';
+import { ADAPTERS, startTestApp } from '../utils/app';
+import { DELIVERY_SECRET, DeliveryEndpoint, startDeliveryEndpoint } from '../utils/delivery-endpoint';
+import { makeEvent, recordKeyOf } from '../utils/events';
+import { ManualClock } from '../utils/manual-clock';
+import { postWebhook } from '../utils/http';
+import { isPending, sleep, waitFor } from '../utils/wait';
 
 const BOTH = ['openCase', 'sendEmail'];
 
@@ -387,10 +388,17 @@ describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
     const event = makeEvent('check.completed.rejected');
     const release = endpoint.journal.hold('sendEmail');
     expect((await endpoint.deliver(event)).status).toBe(503);
-    const closing = endpoint.server.close();
-    const closedBeforeRelease = await Promise.race([closing.then(() => true), sleep(100).then(() => false)]);
-    expect(closedBeforeRelease).toBe(false);
-    release();
+    const drain = jest.spyOn(DeliveryRunner.prototype, 'drain');
+    let closed = false;
+    const closing = endpoint.server.close().then(() => (closed = true));
+    try {
+      await waitFor('shutdown to start draining the running delivery', () => drain.mock.calls.length > 0);
+      expect(await isPending(drain.mock.results[0].value as Promise<void>)).toBe(true);
+      expect(closed).toBe(false);
+    } finally {
+      drain.mockRestore();
+      release();
+    }
     await closing;
     expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);
     expect(await store.claim(recordKeyOf(event.id), 'after-restart', 1000)).toEqual({ status: 'completed' });

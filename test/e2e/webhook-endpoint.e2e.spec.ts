@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import { gzipSync } from 'node:zlib';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ComplyCubeWebhookMetrics, ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
-import { ChecksHandlers, HandlerJournal, PlainListener } from './src/recording-handlers';
-import { ADAPTERS, RecordingLogger, startTestApp, TestApp } from './utils/app';
-import { makeEvent } from './utils/events';
-import { hmacHex, postWebhook } from './utils/http';
-import { rawExchange } from './utils/raw-http';
+import { ChecksHandlers, HandlerJournal, PlainListener } from '../src/recording-handlers';
+import { ADAPTERS, RecordingLogger, startTestApp, TestApp } from '../utils/app';
+import { makeEvent } from '../utils/events';
+import { hmacHex, postWebhook } from '../utils/http';
+import { rawExchange } from '../utils/raw-http';
 
 const SECRET = 'whsec_endpoint_contract_secret';
 

@@ -1,6 +1,6 @@
 import { COMPLYCUBE_EVENT_TYPES } from 'nestjs-complycube-webhooks';
-import { CliResult, runCliProcess } from './utils/cli-process';
-import { FakeComplyCubeApi } from './utils/fake-complycube-api';
+import { CliResult, runCliProcess } from '../utils/cli-process';
+import { FakeComplyCubeApi } from '../utils/fake-complycube-api';
 
 const ENDPOINT = 'https://app.example.com/webhooks/complycube';
 

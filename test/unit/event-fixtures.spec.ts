@@ -1,11 +1,11 @@
 import { COMPLYCUBE_EVENT_TYPES } from 'nestjs-complycube-webhooks';
-import { findComplyCubeEventProblem } from '../lib/events/event-envelope';
+import { findComplyCubeEventProblem } from '../../lib/events/event-envelope';
 import { COMPLYCUBE_EVENT_FIXTURES_DIR, createComplyCubeEvent, loadComplyCubeEventFixture } from 'nestjs-complycube-webhooks/testing';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 const HEX_ID = /^[0-9a-f]{24}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

@@ -10,7 +10,7 @@ import {
   ComplyCubeWebhooksClient,
   DEFAULT_COMPLYCUBE_API_URL,
 } from 'nestjs-complycube-webhooks/management';
-import { FakeComplyCubeApi } from './utils/fake-complycube-api';
+import { FakeComplyCubeApi } from '../utils/fake-complycube-api';
 
 describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
   let api: FakeComplyCubeApi;

@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createComplyCubeEvent, deliverComplyCubeEvent, sendComplyCubeEvent } from 'nestjs-complycube-webhooks/testing';
-import { AppModule } from '../sample/app.module';
-import { ReviewQueue } from '../sample/checks/review-queue.service';
+import { AppModule } from '../../sample/app.module';
+import { ReviewQueue } from '../../sample/checks/review-queue.service';
 
 const secret = 'whsec_test_only';
 

@@ -1,8 +1,8 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import fc from 'fast-check';
-import { COMPLYCUBE_EVENT_TYPES } from '../lib/events/event-types';
-import { isValidComplyCubeEventPattern, matchesComplyCubeEventPattern } from '../lib/events/event-pattern';
-import { toEmitterEventName } from '../lib/dispatch/emitter-routing';
+import { COMPLYCUBE_EVENT_TYPES } from '../../lib/events/event-types';
+import { isValidComplyCubeEventPattern, matchesComplyCubeEventPattern } from '../../lib/events/event-pattern';
+import { toEmitterEventName } from '../../lib/dispatch/emitter-routing';
 
 describe('matchesComplyCubeEventPattern', () => {
   it.each([

@@ -8,11 +8,11 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppModule } from '../sample/app.module';
-import { ChecksHandlers, HandlerJournal, WildcardHandlers } from './src/recording-handlers';
-import { RecordingLogger, startTestApp, TestApp } from './utils/app';
-import { CliRun, runCliProcess } from './utils/cli';
-import { hmacHex } from './utils/http';
+import { AppModule } from '../../sample/app.module';
+import { ChecksHandlers, HandlerJournal, WildcardHandlers } from '../src/recording-handlers';
+import { RecordingLogger, startTestApp, TestApp } from '../utils/app';
+import { CliRun, runCliProcess } from '../utils/cli';
+import { hmacHex } from '../utils/http';
 
 const SECRET = 'whsec_cli_contract_secret_7f3a';
 const ENV = { COMPLYCUBE_WEBHOOK_SECRET: SECRET };

@@ -15,7 +15,7 @@ const PUBLIC_ONLY = new Set(['testing', 'cli']);
 const NEST_SIDE = new Set(['dispatch', 'delivery', 'endpoint', 'module']);
 const PUBLIC_ENTRY_POINTS = new Set(['lib/index.ts', 'lib/testing/index.ts', 'lib/management/index.ts']);
 
-const LIB = resolve(__dirname, '..', 'lib');
+const LIB = resolve(__dirname, '..', '..', 'lib');
 
 function layerOf(file: string): string {
   const [first, ...rest] = relative(LIB, file).split('/');

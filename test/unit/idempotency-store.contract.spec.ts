@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ComplyCubeIdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
-import { hexId } from './utils/events';
-import { ManualClock } from './utils/manual-clock';
-import { describeWithRedis, ioredisUnderTest, RedisServer } from './utils/redis-server';
-import { sleep } from './utils/wait';
+import { hexId } from '../utils/events';
+import { ManualClock } from '../utils/manual-clock';
+import { describeWithRedis, ioredisUnderTest, RedisServer } from '../utils/redis-server';
+import { sleep } from '../utils/wait';
 
 const HOUR = 60 * 60 * 1000;
 

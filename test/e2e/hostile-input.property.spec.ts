@@ -3,12 +3,12 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import fc from 'fast-check';
 import { Agent } from 'node:http';
 import { COMPLYCUBE_EVENT_TYPES, ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
-import { findComplyCubeEventProblem } from '../lib/events/event-envelope';
-import { HandlerJournal, WildcardHandlers } from './src/recording-handlers';
-import { ADAPTERS, startTestApp, TestApp } from './utils/app';
-import { makeEvent } from './utils/events';
-import { hmacHex } from './utils/http';
-import { rawExchange, rawPost, RawResponse } from './utils/raw-http';
+import { findComplyCubeEventProblem } from '../../lib/events/event-envelope';
+import { HandlerJournal, WildcardHandlers } from '../src/recording-handlers';
+import { ADAPTERS, startTestApp, TestApp } from '../utils/app';
+import { makeEvent } from '../utils/events';
+import { hmacHex } from '../utils/http';
+import { rawExchange, rawPost, RawResponse } from '../utils/raw-http';
 
 /**
  * Hostile input against the real endpoint on both adapters. The runs below add up to more than
