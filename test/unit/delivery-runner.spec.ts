@@ -1,0 +1,199 @@
+import { Logger } from '@nestjs/common';
+import {
+  ComplyCubeEvent,
+  ComplyCubeHandlerAbandonedError,
+  ComplyCubeIdempotencyStore,
+  ComplyCubeWebhookMetrics,
+  MemoryIdempotencyStore,
+} from 'nestjs-complycube-webhooks';
+import { DeliverySettings } from '../../lib/delivery/delivery-settings';
+import { DeliveryRunner, recordKey } from '../../lib/delivery/delivery.runner';
+import { DispatchOptions, DispatchRun } from '../../lib/dispatch/dispatch-run';
+import { ComplyCubeEventDispatcher, Dispatch } from '../../lib/dispatch/event.dispatcher';
+import { makeEvent } from '../utils/events';
+import { isPending, waitFor } from '../utils/wait';
+
+type Handler = (event: ComplyCubeEvent<string>) => unknown;
+
+/** A dispatcher with no EventEmitter2: every handler given to it matches every event. */
+class HandlerTable {
+  readonly handlers = new Map<string, Handler>();
+  readonly runs: string[] = [];
+
+  start(event: ComplyCubeEvent<string>, options: DispatchOptions): Dispatch {
+    const run = new DispatchRun(event, options);
+    for (const [key, handler] of this.handlers) {
+      run.run(key, () => {
+        this.runs.push(key);
+        return handler(event);
+      });
+    }
+    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), result: run.result() };
+  }
+}
+
+/** The memory store, with hooks to make an operation fail or wait. */
+class ScriptedStore extends MemoryIdempotencyStore {
+  readonly keys: string[] = [];
+  failing = new Set<'claim' | 'markHandlerDone' | 'complete'>();
+  claimGate?: Promise<void>;
+
+  override async claim(key: string, owner: string, claimTtlMs: number) {
+    this.keys.push(key);
+    await this.claimGate;
+    if (this.failing.has('claim')) throw new Error('claim failed');
+    return super.claim(key, owner, claimTtlMs);
+  }
+
+  override async markHandlerDone(key: string, handlerKey: string, ttlMs: number) {
+    if (this.failing.has('markHandlerDone')) throw new Error('record failed');
+    return super.markHandlerDone(key, handlerKey, ttlMs);
+  }
+
+  override async complete(key: string, owner: string, ttlMs: number) {
+    if (this.failing.has('complete')) throw new Error('completion failed');
+    return super.complete(key, owner, ttlMs);
+  }
+}
+
+const HOUR = 60 * 60 * 1000;
+
+function setUp(options: { store?: ComplyCubeIdempotencyStore | false; abandonAfterMs?: number; onHandlerError?: DeliverySettings['onHandlerError'] } = {}) {
+  const table = new HandlerTable();
+  const metrics = new ComplyCubeWebhookMetrics();
+  const store = options.store === undefined ? new ScriptedStore() : options.store;
+  const settings: DeliverySettings = {
+    scope: 'live',
+    idempotency: store === false ? undefined : { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: options.abandonAfterMs ?? HOUR },
+    onHandlerError: options.onHandlerError,
+  };
+  const runner = new DeliveryRunner(table as unknown as ComplyCubeEventDispatcher, settings, metrics);
+  return { table, metrics, runner, store };
+}
+
+const event = (): ComplyCubeEvent<string> => makeEvent('check.completed.rejected') as ComplyCubeEvent<string>;
+
+beforeAll(() => Logger.overrideLogger(false));
+
+describe('DeliveryRunner, the idempotent run of one event', () => {
+  it('runs every handler once, then answers duplicate without running any', async () => {
+    const { table, runner } = setUp();
+    table.handlers.set('a', () => undefined).set('b', async () => undefined);
+    const sent = event();
+    expect(await runner.run(sent)).toBe('handled');
+    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('duplicate');
+    expect(table.runs).toEqual(['a', 'b']);
+  });
+
+  it('after a failure, runs only the handlers that have not succeeded', async () => {
+    const { table, runner, metrics } = setUp();
+    let failures = 1;
+    table.handlers.set('a', () => undefined).set('b', () => {
+      if (failures-- > 0) throw new Error('b failed');
+    });
+    const sent = event();
+    expect(await runner.run(sent)).toBe('failed');
+    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('handled');
+    expect(table.runs).toEqual(['a', 'b', 'b']);
+    expect(metrics.snapshot().handlerFailures).toBe(1);
+  });
+
+  it('finds a second concurrent delivery of one event in flight', async () => {
+    const { table, runner } = setUp();
+    let release!: () => void;
+    table.handlers.set('a', () => new Promise<void>((resolve) => (release = resolve)));
+    const sent = event();
+    const first = runner.run(sent);
+    await waitFor('the handler to start', () => table.runs.length === 1);
+    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('in-flight');
+    release();
+    expect(await first).toBe('handled');
+  });
+
+  it('keys its records by the registration scope and the event id', async () => {
+    const { runner, store } = setUp();
+    const sent = event();
+    await runner.run(sent);
+    expect((store as ScriptedStore).keys).toEqual([recordKey('live', sent.id)]);
+    expect(recordKey('webhooks/complycube', 'id:1')).toBe('webhooks%2Fcomplycube:id:1');
+  });
+
+  it('hands handlers a frozen event, so the id it records is the one received', async () => {
+    const { table, runner } = setUp();
+    table.handlers.set('a', (received) => {
+      (received as { id: string }).id = 'another-id';
+    });
+    const sent = event();
+    expect(await runner.run(sent)).toBe('failed');
+    expect(Object.isFrozen(sent)).toBe(true);
+  });
+
+  it('runs every handler on every delivery with idempotency off', async () => {
+    const { table, runner } = setUp({ store: false });
+    table.handlers.set('a', () => undefined);
+    const sent = event();
+    expect(await runner.run(sent)).toBe('handled');
+    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('handled');
+    expect(table.runs).toEqual(['a', 'a']);
+  });
+
+  it('starts nothing, and frees the event, when the caller stopped waiting before the claim came back', async () => {
+    const { table, runner, store } = setUp();
+    const scripted = store as ScriptedStore;
+    let claimed!: () => void;
+    scripted.claimGate = new Promise<void>((resolve) => (claimed = resolve));
+    table.handlers.set('a', () => undefined);
+    const stopWaiting = new AbortController();
+    const sent = event();
+    const outcome = runner.run(sent, { signal: stopWaiting.signal });
+    stopWaiting.abort();
+    claimed();
+    expect(await outcome).toBe('not-started');
+    expect(table.runs).toEqual([]);
+    scripted.claimGate = undefined;
+    expect(await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: [] });
+  });
+
+  it.each(['claim', 'markHandlerDone', 'complete'] as const)('answers store-error when %s fails, and never holds the claim', async (operation) => {
+    const { table, runner, store, metrics } = setUp();
+    const scripted = store as ScriptedStore;
+    table.handlers.set('a', () => undefined);
+    scripted.failing.add(operation);
+    const sent = event();
+    expect(await runner.run(sent)).toBe('store-error');
+    expect(metrics.snapshot().storeErrors).toBe(1);
+    scripted.failing.clear();
+    expect((await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).status).toBe('claimed');
+  });
+
+  it('gives up a delivery whose handler never settles, keeping what succeeded and reporting what did not', async () => {
+    const reports: Array<{ error: unknown; handlerKey: string }> = [];
+    const { table, runner, store, metrics } = setUp({
+      abandonAfterMs: 50,
+      onHandlerError: (error, _event, handlerKey) => void reports.push({ error, handlerKey }),
+    });
+    table.handlers.set('quick', () => undefined).set('hung', () => new Promise(() => undefined));
+    const sent = event();
+    expect(await runner.run(sent)).toBe('abandoned');
+    expect(metrics.snapshot().abandoned).toBe(1);
+    expect(reports).toHaveLength(1);
+    expect(reports[0].handlerKey).toBe('hung');
+    expect(reports[0].error).toBeInstanceOf(ComplyCubeHandlerAbandonedError);
+    const next = await (store as ScriptedStore).claim(recordKey('live', sent.id), 'next', HOUR);
+    expect(next).toEqual({ status: 'claimed', doneHandlerKeys: ['quick'] });
+  });
+
+  it('drains: waits for running deliveries, up to a bound', async () => {
+    const { table, runner } = setUp();
+    let release!: () => void;
+    table.handlers.set('a', () => new Promise<void>((resolve) => (release = resolve)));
+    const outcome = runner.run(event());
+    await waitFor('the handler to start', () => table.runs.length === 1);
+    const draining = runner.drain(60_000);
+    expect(await isPending(draining)).toBe(true);
+    release();
+    await draining;
+    expect(await outcome).toBe('handled');
+    await expect(runner.drain(60_000)).resolves.toBeUndefined();
+  });
+});
