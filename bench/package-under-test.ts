@@ -34,9 +34,9 @@ export function packageSource(): PackageSource {
 
 export function loadPackageUnderTest(source: PackageSource = packageSource()): typeof import('../lib') {
   const load = createRequire(__filename);
-  if (source === 'dist') return load(PACKAGE_ROOT);
+  if (source === 'dist') return load(PACKAGE_ROOT) as typeof import('../lib');
   if (!load.extensions['.ts']) {
     (load('ts-node') as typeof import('ts-node')).register({ transpileOnly: true, project: join(PACKAGE_ROOT, 'tsconfig.json') });
   }
-  return load(join(PACKAGE_ROOT, 'lib', 'index.ts'));
+  return load(join(PACKAGE_ROOT, 'lib', 'index.ts')) as typeof import('../lib');
 }

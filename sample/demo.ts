@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ComplyCubeWebhookMetrics } from 'nestjs-complycube-webhooks';
 import { signComplyCubePayload } from 'nestjs-complycube-webhooks/testing';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const logger = new DemoLogger();
   const app = await NestFactory.create(AppModule, { rawBody: true, logger, abortOnError: false });
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/webhooks/complycube`;
   console.log(`Sample app listening; ComplyCube webhooks go to POST ${url}\n`);
 

@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ComplyCubeWebhookMetrics, ComplyCubeWebhookModuleOptions, RedisIdempotencyStore } from 'nestjs-complycube-webhooks';
+import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { RedisServer, redisServerAvailability } from '../test/utils/redis-server';
 import { simulateComplyCube, SimulationReport } from './complycube-simulator';
@@ -36,7 +37,7 @@ async function startInstance(adapter: 'express' | 'fastify', ledger: SoakLedger,
     logger: false,
   });
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}/webhooks/complycube` };
 }
 

@@ -37,7 +37,7 @@ function receive(request: IncomingMessage, response: ServerResponse): void {
     }
     let event: { id?: unknown; type?: unknown };
     try {
-      event = JSON.parse(body.toString('utf8'));
+      event = JSON.parse(body.toString('utf8')) as { id?: unknown; type?: unknown };
     } catch {
       answer(response, 400, '{"message":"Invalid JSON"}');
       return;

@@ -60,7 +60,7 @@ export const processIo: CliIo = {
   env: process.env,
   readStdin: async () => {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+    for await (const chunk of process.stdin as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
     return Buffer.concat(chunks);
   },
 };

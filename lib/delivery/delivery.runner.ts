@@ -187,7 +187,7 @@ export class DeliveryRunner {
     hooks: { shouldRun?(handlerKey: string): boolean; onSucceeded?(handlerKey: string): void } = {},
   ): Dispatch {
     const dispatch = this.dispatcher.start(event, {
-      shouldRun: hooks.shouldRun,
+      shouldRun: hooks.shouldRun && ((handlerKey) => hooks.shouldRun!(handlerKey)),
       onHandlerSettled: (handlerKey, failure) => {
         if (failure) this.reportFailure(failure.error, event, handlerKey);
         else hooks.onSucceeded?.(handlerKey);

@@ -44,10 +44,10 @@ function storeOptionsFrom(input: unknown): RedisIdempotencyStoreOptions {
     const got = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
     throw new TypeError(`RedisIdempotencyStore: ${USAGE} (got ${got}).`);
   }
-  if (typeof (input as ComplyCubeRedisClient).eval === 'function') return { client: input as ComplyCubeRedisClient };
+  if (typeof (input as Partial<ComplyCubeRedisClient>).eval === 'function') return { client: input as ComplyCubeRedisClient };
   const prototype: unknown = Object.getPrototypeOf(input);
   if (prototype !== null && Object.getPrototypeOf(prototype) !== null) {
-    const name = (input as object).constructor?.name || 'an object';
+    const name = input.constructor?.name || 'an object';
     throw new TypeError(`RedisIdempotencyStore: ${USAGE} (got ${name}, which has no eval method: not an ioredis client).`);
   }
   const unknown = Object.keys(input).filter((key) => !(OPTION_NAMES as readonly string[]).includes(key));
@@ -57,7 +57,7 @@ function storeOptionsFrom(input: unknown): RedisIdempotencyStoreOptions {
         `The options are ${OPTION_NAMES.join(', ')}; ioredis settings such as host, port or password go in redisOptions.`,
     );
   }
-  return input as RedisIdempotencyStoreOptions;
+  return input;
 }
 
 interface OwnedRedisClient extends ComplyCubeRedisClient {

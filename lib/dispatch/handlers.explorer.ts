@@ -51,9 +51,9 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
     const owners = new Map<string, string>();
     let routesWildcards: boolean | undefined;
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
-      const { instance } = wrapper;
+      const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
-      const prototype = Object.getPrototypeOf(instance);
+      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown> | null;
       if (!prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const entries = this.metadata.getHandlerMetadata(prototype[methodName]);
@@ -83,7 +83,7 @@ export class ComplyCubeHandlersExplorer implements OnModuleInit, OnModuleDestroy
           );
         }
         for (const pattern of patterns) {
-          this.subscribe(emitter, toEmitterEventName(pattern), key, instance, methodName);
+          this.subscribe(emitter, toEmitterEventName(pattern), key, instance as Record<string, (event: unknown) => unknown>, methodName);
         }
         this.registrations.push({ key, patterns });
       }

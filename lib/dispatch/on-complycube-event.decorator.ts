@@ -71,7 +71,7 @@ export function OnComplyCubeEvent<P extends ComplyCubeEventPattern>(
     if (typeof method !== 'function') {
       throw new TypeError(`@OnComplyCubeEvent(): ${String(propertyKey)} is not a method.`);
     }
-    const previous: ComplyCubeEventHandlerMetadata[] = Reflect.getMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, method) ?? [];
+    const previous = (Reflect.getMetadata(COMPLYCUBE_EVENT_HANDLER_METADATA, method) as ComplyCubeEventHandlerMetadata[] | undefined) ?? [];
     const otherKey = previous.find((earlier) => earlier.key !== undefined && entry.key !== undefined && earlier.key !== entry.key)?.key;
     if (otherKey !== undefined) {
       throw new TypeError(

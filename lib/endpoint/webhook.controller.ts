@@ -56,7 +56,7 @@ export function createComplyCubeWebhookController(
 
   let controller: Type<unknown> = ComplyCubeWebhookController;
   for (const decorate of [...decorators].reverse()) {
-    controller = (decorate(controller) as Type<unknown> | void) ?? controller;
+    controller = decorate<Type<unknown>>(controller) ?? controller;
   }
   return controller;
 }

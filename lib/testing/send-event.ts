@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { ComplyCubeEvent, ComplyCubeWebhookEndpoints } from '..';
 import { ComplyCubeWebhookResponse, postSignedComplyCubeBody } from './post-signed-body';
 import { joinRoutePath } from '../common/route-path';
@@ -79,7 +78,7 @@ function baseUrl(server: Server): string {
   if (address === null || typeof address === 'string') {
     throw new Error('sendComplyCubeEvent(): the app listens on a pipe or socket file; pass the endpoint URL instead.');
   }
-  const { address: host, port } = address as AddressInfo;
+  const { address: host, port } = address;
   if (host === '::' || host === '0.0.0.0') return `http://127.0.0.1:${port}`;
   return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }

@@ -12,6 +12,6 @@ export class ClientsService {
 
   @OnComplyCubeEvent('client.*')
   async onClientChanged(event: ComplyCubeEvent): Promise<void> {
-    this.logger.log(`client ${event.payload.id}: ${event.type}, refresh the cached profile`);
+    this.logger.log(`client ${String(event.payload.id)}: ${event.type}, refresh the cached profile`);
   }
 }

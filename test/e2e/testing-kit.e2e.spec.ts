@@ -78,7 +78,7 @@ describe('createComplyCubeEvent', () => {
       if (typeof fixturePayload[key] !== 'string') continue;
       expect(payload[key]).toMatch(ISO_MS);
       expect(Date.parse(event.createdAt!) - Date.parse(payload[key] as string)).toBe(
-        Date.parse(fixture.createdAt!) - Date.parse(fixturePayload[key] as string),
+        Date.parse(fixture.createdAt!) - Date.parse(fixturePayload[key]),
       );
     }
   });

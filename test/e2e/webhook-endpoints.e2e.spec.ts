@@ -55,7 +55,8 @@ describe('ComplyCubeWebhookEndpoints', () => {
   });
 
   it('refuses what the endpoint would answer 400 to', async () => {
-    await expect(endpoints.deliver({ id: '', type: 'check.completed', payload: {} } as never, { registration: 'sandbox' })).rejects.toThrow(
+    const notAnEvent = { id: '', type: 'check.completed', payload: {} } as unknown as ComplyCubeEvent<string>;
+    await expect(endpoints.deliver(notAnEvent, { registration: 'sandbox' })).rejects.toThrow(
       new TypeError('Not a ComplyCube event: "id" must be a non-empty string.'),
     );
   });

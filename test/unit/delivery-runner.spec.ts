@@ -23,7 +23,8 @@ class HandlerTable {
   start(event: ComplyCubeEvent<string>, options: DispatchOptions): Dispatch {
     const run = new DispatchRun(event, options);
     for (const [key, handler] of this.handlers) {
-      run.run(key, () => {
+      // Its outcome is collected by the run, as the dispatcher's listeners leave it.
+      void run.run(key, () => {
         this.runs.push(key);
         return handler(event);
       });

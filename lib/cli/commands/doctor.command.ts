@@ -36,7 +36,7 @@ export const doctorCommand: CliCommand = {
     }
     const handlerPatterns = values.events ? splitList(values.events) : undefined;
     const invalid = handlerPatterns?.find((pattern) => !isValidComplyCubeEventPattern(pattern));
-    if (invalid !== undefined) throw new CliUsageError(`'${invalid}' is not an event type or pattern.`);
+    if (invalid !== undefined) throw new CliUsageError(`'${String(invalid)}' is not an event type or pattern.`);
 
     const client = createCliClient(values, io);
     let webhooks;

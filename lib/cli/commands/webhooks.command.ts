@@ -112,7 +112,7 @@ export function expandEvents(inputs: string[], io: CliIo): string[] {
   if (requested.includes('*')) return ['*'];
   const chosen = new Set<string>();
   for (const item of requested) {
-    if (!isValidComplyCubeEventPattern(item)) throw new CliUsageError(`'${item}' is not an event type or pattern.`);
+    if (!isValidComplyCubeEventPattern(item)) throw new CliUsageError(`'${String(item)}' is not an event type or pattern.`);
     if (isWildcardPattern(item)) {
       const matches = COMPLYCUBE_EVENT_TYPES.filter((type) => matchesComplyCubeEventPattern(item, type));
       if (matches.length === 0) throw new CliUsageError(`'${item}' matches no documented event type.`);
