@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ComplyCubeEventType } from '..';
-import { ComplyCubeEvent } from '..';
+import { ComplyCubeEvent, ComplyCubeEventType } from '../index';
 import { loadComplyCubeEventFixture } from './event-fixtures';
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ComplyCubeDeliverOptions, ComplyCubeEvent, ComplyCubeWebhookEndpoints, ComplyCubeWebhookReceipt } from '..';
+import { ComplyCubeDeliverOptions, ComplyCubeEvent, ComplyCubeWebhookEndpoints, ComplyCubeWebhookReceipt } from '../index';
 import { findComplyCubeEventProblem } from '../events/event-envelope';
 
 export type DeliverComplyCubeEventOptions = ComplyCubeDeliverOptions;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { COMPLYCUBE_EVENT_TYPES, ComplyCubeEvent, ComplyCubeEventType } from '..';
+import { COMPLYCUBE_EVENT_TYPES, ComplyCubeEvent, ComplyCubeEventType } from '../index';
 import { isComplyCubeEventType } from '../events/event-types';
 
 /**

@@ -11,4 +11,4 @@ export { ComplyCubeEndpointUnreachableError } from './post-signed-body';
 export type { ComplyCubeWebhookResponse } from './post-signed-body';
 export { sendComplyCubeEvent } from './send-event';
 export type { SendComplyCubeEventOptions } from './send-event';
-export { signComplyCubePayload } from '..';
+export { signComplyCubePayload } from '../index';

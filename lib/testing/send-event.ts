@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Server } from 'node:http';
-import { ComplyCubeEvent, ComplyCubeWebhookEndpoints } from '..';
+import { ComplyCubeEvent, ComplyCubeWebhookEndpoints } from '../index';
 import { ComplyCubeWebhookResponse, postSignedComplyCubeBody } from './post-signed-body';
 import { joinRoutePath } from '../common/route-path';
 
