@@ -1,14 +1,10 @@
-import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 
-export async function bootstrap(): Promise<void> {
+async function bootstrap() {
   // rawBody: the signature is checked over the exact bytes ComplyCube sent.
   const app = await NestFactory.create(AppModule, { rawBody: true });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(); // on SIGTERM, running handlers finish (up to handlerTimeoutMs) before the app exits
   await app.listen(process.env.PORT ?? 3000);
 }
-
-if (require.main === module) {
-  void bootstrap();
-}
+void bootstrap();

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ComplyCubeEvent, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
+import { OnComplyCubeEvent, type ComplyCubeEvent } from 'nestjs-complycube-webhooks';
 
 /** A catch-all: every verified event, including types ComplyCube adds later. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ComplyCubeEvent, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
+import { OnComplyCubeEvent, type ComplyCubeEvent } from 'nestjs-complycube-webhooks';
 import { ReviewQueue } from './review-queue.service';
 
 @Injectable()

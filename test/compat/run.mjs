@@ -250,11 +250,12 @@ async function checkBuild(label, entry) {
   }
 }
 
-function readmeSection(readme, name, nextName) {
+/** A README section: from its `<!-- section: name -->` marker to the next section marker. */
+function readmeSection(readme, name) {
   const start = readme.indexOf(`<!-- section: ${name} -->`);
-  const end = readme.indexOf(`<!-- section: ${nextName} -->`);
-  if (start < 0 || end < start) throw new CheckFailure(`README.md: the ${name} section (up to the ${nextName} one) is missing`);
-  return readme.slice(start, end);
+  if (start < 0) throw new CheckFailure(`README.md: the ${name} section (<!-- section: ${name} -->) is missing`);
+  const end = readme.indexOf('<!-- section:', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
 }
 
 /**
@@ -262,7 +263,7 @@ function readmeSection(readme, name, nextName) {
  * section, as argument lists (comments dropped), so this check installs exactly what it says.
  */
 function readmeInstallCommands(readme, major) {
-  const block = /```bash\n([\s\S]*?)```/.exec(readmeSection(readme, 'install', 'handlers'))?.[1] ?? '';
+  const block = /```bash\n([\s\S]*?)```/.exec(readmeSection(readme, 'install'))?.[1] ?? '';
   const commands = [];
   let underMajor = false;
   for (const line of block.split('\n')) {
@@ -287,7 +288,7 @@ function readmeInstallCommands(readme, major) {
 
 /** The README's Jest example, and the path it names for it (`test/...e2e-spec.ts`). */
 function readmeJestExample(readme) {
-  const section = readmeSection(readme, 'testing', 'cli');
+  const section = readmeSection(readme, 'testing');
   const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
   const path = /`(test\/[\w./-]+\.e2e-spec\.ts)`/.exec(section)?.[1];
   if (blocks.length !== 1 || !path) {
