@@ -46,6 +46,6 @@ export interface ComplyCubeWebhookModuleExtras {
    * `@SkipThrottle()`, so that global guards let ComplyCube through.
    */
   decorators?: ClassDecorator[];
-  /** Make the module's exports (`ComplyCubeWebhookMetrics`) injectable app-wide. */
+  /** Make the module's exports (`ComplyCubeWebhookMetrics`, `ComplyCubeWebhookEndpoints`) injectable app-wide. */
   isGlobal?: boolean;
 }

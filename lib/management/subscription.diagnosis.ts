@@ -49,7 +49,7 @@ export function diagnoseComplyCubeSubscription(input: ComplyCubeSubscriptionInpu
       severity: 'error',
       message:
         `No ComplyCube webhook points at ${url}, so ComplyCube sends it nothing. ` +
-        `Create one (its secret is shown once): complycube-webhooks webhooks create --url ${url} --events '${events}'`,
+        `Create one (its secret is shown once): npx complycube-webhooks webhooks create --url ${url} --events '${events}'`,
     });
     return { url, webhooks, findings, wantedEvents };
   }
