@@ -56,7 +56,7 @@ for (const sample of profile.samples) {
 }
 
 const total = profile.samples.length;
-const matches = (name: string): boolean => values.filter === "" || name.includes(` ${values.filter}`);
+const matches = (name: string): boolean => values.filter === '' || name.includes(` ${values.filter}`);
 const top = Number(values.top);
 for (const [title, table] of [
   ['self', self],

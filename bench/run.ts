@@ -42,19 +42,19 @@ function usageError(message: string): never {
 }
 
 const BENCH_OPTIONS = {
-    cases: { type: 'string', default: BENCH_CASES.map((benchCase) => benchCase.id).join(',') },
-    duration: { type: 'string', default: '10' },
-    runs: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
-    pipelining: { type: 'string', default: '1' },
-    package: { type: 'string', default: 'dist' },
-    out: { type: 'string', default: 'bench' },
-    'micro-time': { type: 'string', default: '2000' },
-    'skip-micro': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'string' },
-    'body-bytes': { type: 'string', default: '1024' },
-    help: { type: 'boolean', short: 'h', default: false },
+  cases: { type: 'string', default: BENCH_CASES.map((benchCase) => benchCase.id).join(',') },
+  duration: { type: 'string', default: '10' },
+  runs: { type: 'string', default: '3' },
+  warmup: { type: 'string', default: '5' },
+  connections: { type: 'string', default: '10' },
+  pipelining: { type: 'string', default: '1' },
+  package: { type: 'string', default: 'dist' },
+  out: { type: 'string', default: 'bench' },
+  'micro-time': { type: 'string', default: '2000' },
+  'skip-micro': { type: 'boolean', default: false },
+  'cpu-prof': { type: 'string' },
+  'body-bytes': { type: 'string', default: '1024' },
+  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 function readFlags(): ReturnType<typeof parseArgs<{ options: typeof BENCH_OPTIONS }>>['values'] {
@@ -152,7 +152,11 @@ async function preflight(server: RunningServer): Promise<string[]> {
   const forged = signedDelivery(server);
   const [signatureHeader, signature] = Object.entries(forged.headers).find(([name]) => name.endsWith('-signature')) ?? ['', ''];
   const wrongSignature = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
-  const refused = await fetch(url, { method: 'POST', headers: { ...forged.headers, [signatureHeader]: wrongSignature }, body: forged.body });
+  const refused = await fetch(url, {
+    method: 'POST',
+    headers: { ...forged.headers, [signatureHeader]: wrongSignature },
+    body: forged.body,
+  });
   await refused.arrayBuffer();
   const problems: string[] = [];
   if (accepted.status < 200 || accepted.status > 299) problems.push(`a correctly signed delivery got ${accepted.status}`);
@@ -216,7 +220,10 @@ const warmupSeconds = positiveNumber('warmup', flags.warmup, true);
 const bodyBytes = positiveNumber('body-bytes', flags['body-bytes']);
 const packageSource = flags.package as PackageSource;
 if (packageSource !== 'dist' && packageSource !== 'lib') usageError('--package must be dist or lib.');
-const requested = flags.cases.split(',').map((id) => id.trim().toUpperCase()).filter(Boolean);
+const requested = flags.cases
+  .split(',')
+  .map((id) => id.trim().toUpperCase())
+  .filter(Boolean);
 const selected = BENCH_CASES.filter((benchCase) => requested.includes(benchCase.id));
 const unknown = requested.filter((id) => !BENCH_CASES.some((benchCase) => benchCase.id === id));
 if (unknown.length || selected.length === 0) {

@@ -3,8 +3,7 @@ import { AddressInfo } from 'node:net';
 
 /** What a bench server tells the driver over IPC. */
 export type ServerMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'stats'; handled: number; cpuMicros: number; rssBytes: number; peakRssBytes: number };
+  { type: 'ready'; port: number } | { type: 'stats'; handled: number; cpuMicros: number; rssBytes: number; peakRssBytes: number };
 
 /** What the driver asks a bench server. */
 export type DriverMessage = { type: 'stats' };
@@ -51,4 +50,3 @@ export function serveBenchCase(start: () => Promise<Server>): void {
     },
   );
 }
-

@@ -8,8 +8,11 @@ export const {
   ASYNC_OPTIONS_TYPE: COMPLYCUBE_WEBHOOK_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<ComplyCubeWebhookModuleOptions>({ moduleName: 'ComplyCubeWebhook' })
   .setClassMethodName('forRoot')
-  .setExtras<ComplyCubeWebhookModuleExtras>({ isGlobal: false, path: undefined, decorators: undefined, name: undefined }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
+  .setExtras<ComplyCubeWebhookModuleExtras>(
+    { isGlobal: false, path: undefined, decorators: undefined, name: undefined },
+    (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+    }),
+  )
   .build();

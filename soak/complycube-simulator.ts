@@ -53,7 +53,13 @@ export async function simulateComplyCube(options: SimulationOptions): Promise<Si
     const id = randomBytes(12).toString('hex');
     const type = types[index % types.length];
     const body = Buffer.from(
-      JSON.stringify({ id, type, resourceType: type.split('.')[0], payload: { id: randomBytes(12).toString('hex') }, createdAt: new Date().toISOString() }),
+      JSON.stringify({
+        id,
+        type,
+        resourceType: type.split('.')[0],
+        payload: { id: randomBytes(12).toString('hex') },
+        createdAt: new Date().toISOString(),
+      }),
     );
     return { id, type, body, signature: createHmac('sha256', SOAK_SECRET).update(body).digest('hex') };
   });

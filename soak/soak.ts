@@ -30,7 +30,11 @@ function check(condition: boolean, message: string): void {
   if (!condition) violations.push(message);
 }
 
-async function startInstance(adapter: 'express' | 'fastify', ledger: SoakLedger, options: Partial<ComplyCubeWebhookModuleOptions>): Promise<{ app: INestApplication; url: string }> {
+async function startInstance(
+  adapter: 'express' | 'fastify',
+  ledger: SoakLedger,
+  options: Partial<ComplyCubeWebhookModuleOptions>,
+): Promise<{ app: INestApplication; url: string }> {
   const httpAdapter = adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
   const app = await NestFactory.create(soakAppModule(ledger, { handlerTimeoutMs: HANDLER_TIMEOUT_MS, ...options }), httpAdapter, {
     rawBody: true,
@@ -64,11 +68,20 @@ async function runScenario(name: string, instances: Array<{ app: INestApplicatio
 }
 
 function printReport(report: SimulationReport, ledger: SoakLedger, timeouts: number): void {
-  const answers = [...report.answers.entries()].sort().map(([answer, count]) => `${answer} x ${count}`).join(', ');
-  console.log(`  ${report.deliveries} deliveries of ${report.events} events (${Math.round(DUPLICATE_SHARE * 100)} % duplicates), ${report.requests} requests with retries, ${report.seconds.toFixed(1)} s`);
+  const answers = [...report.answers.entries()]
+    .sort()
+    .map(([answer, count]) => `${answer} x ${count}`)
+    .join(', ');
+  console.log(
+    `  ${report.deliveries} deliveries of ${report.events} events (${Math.round(DUPLICATE_SHARE * 100)} % duplicates), ${report.requests} requests with retries, ${report.seconds.toFixed(1)} s`,
+  );
   console.log(`  answers: ${answers}`);
-  console.log(`  handler runs: ${ledger.runs} (failed on purpose ${ledger.injectedFailures}, slower than the ${HANDLER_TIMEOUT_MS} ms deadline ${ledger.slowRuns}; deadline 503s ${timeouts})`);
-  console.log(`  lost events: ${report.lostEvents}, double-handled: ${report.doubleHandled}, 2xx before fully handled: ${report.prematureAcks}, never acknowledged: ${report.givenUp}`);
+  console.log(
+    `  handler runs: ${ledger.runs} (failed on purpose ${ledger.injectedFailures}, slower than the ${HANDLER_TIMEOUT_MS} ms deadline ${ledger.slowRuns}; deadline 503s ${timeouts})`,
+  );
+  console.log(
+    `  lost events: ${report.lostEvents}, double-handled: ${report.doubleHandled}, 2xx before fully handled: ${report.prematureAcks}, never acknowledged: ${report.givenUp}`,
+  );
 }
 
 async function memoryStoreScenario(): Promise<void> {

@@ -41,10 +41,7 @@ class ChecksHandlers {
  */
 function manyHandlerPatterns(types: readonly string[]): string[] {
   const indices = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
-  const exact = [
-    ...types.filter((type) => type !== BENCH_EVENT_TYPE),
-    ...indices(75).map((index) => `check.completed.custom_${index}`),
-  ];
+  const exact = [...types.filter((type) => type !== BENCH_EVENT_TYPE), ...indices(75).map((index) => `check.completed.custom_${index}`)];
   const wildcards = [
     ...indices(25).map((index) => `check.custom_${index}.*`),
     ...indices(25).map((index) => `*.custom_${index}.clear`),

@@ -1,16 +1,5 @@
 import 'reflect-metadata';
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Injectable,
-  Module,
-  Post,
-  RawBodyRequest,
-  Req,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Injectable, Module, Post, RawBodyRequest, Req, UnauthorizedException } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';

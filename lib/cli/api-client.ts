@@ -28,7 +28,10 @@ export const API_OPTIONS = {
 
 /** Values of a repeatable, comma-separated flag such as `--events a,b --events c`. */
 export function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((item) => item.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export const API_OPTIONS_HELP = [
@@ -86,7 +89,10 @@ export function toCliError(error: unknown, context: { webhookId?: string; baseUr
     );
   }
   if (error instanceof ComplyCubeApiConnectionError) {
-    return new CliUsageError(`cannot reach ComplyCube's API${baseUrl ? ` at ${baseUrl}` : ''}: ${error.reason}.`, API_EXIT_CODES.unreachable);
+    return new CliUsageError(
+      `cannot reach ComplyCube's API${baseUrl ? ` at ${baseUrl}` : ''}: ${error.reason}.`,
+      API_EXIT_CODES.unreachable,
+    );
   }
   if (error instanceof ComplyCubeWebhookRequestError || error instanceof ComplyCubeWebhookConfigurationError) {
     return new CliUsageError(error.message.replace(/^ComplyCubeApiModule: /, ''), API_EXIT_CODES.usage);

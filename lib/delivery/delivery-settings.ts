@@ -74,7 +74,9 @@ export function resolveDeliverySettings(options: DeliveryOptions, scope: string)
 function resolveIdempotency(option: DeliveryOptions['idempotency']): IdempotencySettings | undefined {
   if (option === false) return undefined;
   if (option !== undefined && (typeof option !== 'object' || option === null || Array.isArray(option))) {
-    failOption(`idempotency must be false or an object such as { store, ttlMs, claimTtlMs, abandonAfterMs } (got ${describeOption(option)}).`);
+    failOption(
+      `idempotency must be false or an object such as { store, ttlMs, claimTtlMs, abandonAfterMs } (got ${describeOption(option)}).`,
+    );
   }
   const given = option ?? {};
   for (const key of Object.keys(given)) {
@@ -86,7 +88,9 @@ function resolveIdempotency(option: DeliveryOptions['idempotency']): Idempotency
   const ttlMs = positiveMs('idempotency.ttlMs', given.ttlMs, DEFAULT_IDEMPOTENCY_TTL_MS);
   const claimTtlMs = positiveMs('idempotency.claimTtlMs', given.claimTtlMs, DEFAULT_CLAIM_TTL_MS, MAX_TIMER_MS);
   if (claimTtlMs < MIN_CLAIM_TTL_MS) {
-    failOption(`idempotency.claimTtlMs must be at least ${MIN_CLAIM_TTL_MS} (got ${claimTtlMs}): a running delivery renews its claim every third of it.`);
+    failOption(
+      `idempotency.claimTtlMs must be at least ${MIN_CLAIM_TTL_MS} (got ${claimTtlMs}): a running delivery renews its claim every third of it.`,
+    );
   }
   if (claimTtlMs > ttlMs) {
     failOption(`idempotency.claimTtlMs (${claimTtlMs}) must not exceed idempotency.ttlMs (${ttlMs}).`);

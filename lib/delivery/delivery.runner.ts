@@ -52,9 +52,7 @@ export class DeliveryRunner {
    */
   run(event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}): Promise<DeliveryOutcome> {
     const frozen = Object.isFrozen(event) ? event : Object.freeze(event);
-    const run = this.settings.idempotency
-      ? this.runOnce(frozen, this.settings.idempotency, options.signal)
-      : this.runAll(frozen);
+    const run = this.settings.idempotency ? this.runOnce(frozen, this.settings.idempotency, options.signal) : this.runAll(frozen);
     this.running.add(run);
     const forget = (): void => void this.running.delete(run);
     run.then(forget, forget);

@@ -182,10 +182,7 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
     const client = this.client as ComplyCubeRedisClient;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.operationTimeoutMs} ms`)),
-        this.operationTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.operationTimeoutMs} ms`)), this.operationTimeoutMs);
     });
     try {
       return await Promise.race([client.eval(script, keys.length, ...keys, ...args), timeout]);
@@ -199,9 +196,7 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
     try {
       ({ Redis } = (await import('ioredis')) as unknown as { Redis: typeof Redis });
     } catch {
-      throw new ComplyCubeWebhookConfigurationError(
-        "RedisIdempotencyStore needs the 'ioredis' package: run npm install ioredis.",
-      );
+      throw new ComplyCubeWebhookConfigurationError("RedisIdempotencyStore needs the 'ioredis' package: run npm install ioredis.");
     }
     // Fail queued commands after one reconnection attempt instead of twenty: the endpoint answers
     // 503 at once and ComplyCube retries, rather than holding the request until the deadline.

@@ -4,15 +4,7 @@ import { Injectable } from '@nestjs/common';
 export type ComplyCubeRejectionReason = 'signature' | 'mediaType' | 'body' | 'rawBodyMissing';
 
 export type ComplyCubeCounterName =
-  | 'received'
-  | 'verified'
-  | 'handled'
-  | 'duplicates'
-  | 'inFlightConflicts'
-  | 'handlerFailures'
-  | 'timeouts'
-  | 'abandoned'
-  | 'storeErrors';
+  'received' | 'verified' | 'handled' | 'duplicates' | 'inFlightConflicts' | 'handlerFailures' | 'timeouts' | 'abandoned' | 'storeErrors';
 
 /** A snapshot of the counters since the application started. */
 export interface ComplyCubeWebhookCounters {

@@ -1,9 +1,5 @@
 import { COMPLYCUBE_EVENT_HANDLER_METADATA } from './constants';
-import {
-  ComplyCubeEventPattern,
-  ComplyCubeEventTypesMatching,
-  isValidComplyCubeEventPattern,
-} from '../events/event-pattern';
+import { ComplyCubeEventPattern, ComplyCubeEventTypesMatching, isValidComplyCubeEventPattern } from '../events/event-pattern';
 import { ComplyCubeEventType } from '../events/event-types';
 import { ComplyCubeTypedEvent } from '../events/event.interface';
 

@@ -36,13 +36,17 @@ export class ComplyCubeEndpointRegistry {
    */
   select(name: string | undefined, user: string, howToName: (name: string) => string): ComplyCubeEndpoint {
     if (this.endpoints.length === 0) {
-      throw new ComplyCubeWebhookConfigurationError(`${user}: the app has no ComplyCubeWebhookModule registration; import ComplyCubeWebhookModule.forRoot().`);
+      throw new ComplyCubeWebhookConfigurationError(
+        `${user}: the app has no ComplyCubeWebhookModule registration; import ComplyCubeWebhookModule.forRoot().`,
+      );
     }
     const known = this.endpoints.map((endpoint) => endpoint.label).join(', ');
     if (name !== undefined) {
       const endpoint = this.endpoints.find((candidate) => candidate.name === name);
       if (!endpoint) {
-        throw new ComplyCubeWebhookConfigurationError(`${user}: no ComplyCubeWebhookModule registration is named '${name}' (the app has ${known}).`);
+        throw new ComplyCubeWebhookConfigurationError(
+          `${user}: no ComplyCubeWebhookModule registration is named '${name}' (the app has ${known}).`,
+        );
       }
       return endpoint;
     }
@@ -51,7 +55,9 @@ export class ComplyCubeEndpointRegistry {
       throw new ComplyCubeWebhookConfigurationError(
         `${user} cannot tell which of the app's ${this.endpoints.length} ComplyCubeWebhookModule registrations to use ` +
           `(${known}): name one, ${howToName(named)}` +
-          (this.endpoints.some((endpoint) => endpoint.name === undefined) ? ', after giving each registration a name with forRoot({ name })' : '') +
+          (this.endpoints.some((endpoint) => endpoint.name === undefined)
+            ? ', after giving each registration a name with forRoot({ name })'
+            : '') +
           '.',
       );
     }

@@ -116,7 +116,12 @@ function checkOptionNames(options: object): void {
 
 function resolveHandlerTimeout(value: unknown): number {
   const handlerTimeoutMs = value ?? DEFAULT_HANDLER_TIMEOUT_MS;
-  if (typeof handlerTimeoutMs !== 'number' || !Number.isFinite(handlerTimeoutMs) || handlerTimeoutMs <= 0 || handlerTimeoutMs > MAX_TIMER_MS) {
+  if (
+    typeof handlerTimeoutMs !== 'number' ||
+    !Number.isFinite(handlerTimeoutMs) ||
+    handlerTimeoutMs <= 0 ||
+    handlerTimeoutMs > MAX_TIMER_MS
+  ) {
     failOption(`handlerTimeoutMs must be a positive number of milliseconds (got ${describeOption(value)}).`);
   }
   if (handlerTimeoutMs >= COMPLYCUBE_RESPONSE_WINDOW_MS) {

@@ -45,7 +45,8 @@ export class ComplyCubeSignatureGuard implements CanActivate, OnModuleInit {
 
   /** Finds its registration at start-up, so that a missing or ambiguous one stops the app. */
   onModuleInit(): void {
-    const user = this.registrationName === undefined ? 'ComplyCubeSignatureGuard' : `ComplyCubeSignatureGuard.for('${this.registrationName}')`;
+    const user =
+      this.registrationName === undefined ? 'ComplyCubeSignatureGuard' : `ComplyCubeSignatureGuard.for('${this.registrationName}')`;
     let registry: ComplyCubeEndpointRegistry;
     try {
       registry = this.moduleRef.get(ComplyCubeEndpointRegistry, { strict: false });

@@ -62,7 +62,7 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
       return this.moduleRef.get(ComplyCubeWebhooksClient, { strict: false });
     } catch {
       throw new ComplyCubeWebhookConfigurationError(
-        'ComplyCubeWebhookModule: the subscription check calls ComplyCube\'s API; add ComplyCubeApiModule.forRoot({ apiKey }) ' +
+        "ComplyCubeWebhookModule: the subscription check calls ComplyCube's API; add ComplyCubeApiModule.forRoot({ apiKey }) " +
           '(or forRootAsync) to your AppModule imports.',
       );
     }
@@ -123,9 +123,7 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
     if (refusedKey && settings.mode === 'error') {
       throw new ComplyCubeWebhookConfigurationError(`ComplyCube subscription check for ${url}: ComplyCube refused the API key: ${reason}`);
     }
-    this.logger.error(
-      `Could not check the ComplyCube webhook for ${url}: ${reason}. Starting anyway; events are received as usual.`,
-    );
+    this.logger.error(`Could not check the ComplyCube webhook for ${url}: ${reason}. Starting anyway; events are received as usual.`);
   }
 }
 

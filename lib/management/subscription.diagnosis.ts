@@ -95,8 +95,7 @@ export function diagnoseComplyCubeSubscription(input: ComplyCubeSubscriptionInpu
       kind: 'sent-not-handled',
       severity: 'warning',
       types: notHandled,
-      message:
-        `ComplyCube webhook ${ids} sends event types no handler takes (acknowledged and dropped): ${notHandled.join(', ')}.`,
+      message: `ComplyCube webhook ${ids} sends event types no handler takes (acknowledged and dropped): ${notHandled.join(', ')}.`,
     });
   }
   return { url, webhooks, findings, wantedEvents };

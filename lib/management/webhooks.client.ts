@@ -46,9 +46,7 @@ interface RequestSpec {
   idempotent: boolean;
 }
 
-type AttemptOutcome =
-  | { kind: 'answer'; status: number; text: string; retryAfter: string | null }
-  | { kind: 'unreachable'; reason: string };
+type AttemptOutcome = { kind: 'answer'; status: number; text: string; retryAfter: string | null } | { kind: 'unreachable'; reason: string };
 
 /**
  * ComplyCube's Webhooks API over Node's fetch: typed results, a timeout per attempt, typed errors,
@@ -192,8 +190,7 @@ export class ComplyCubeWebhooksClient {
   private apiError(status: number, text: string, where: ComplyCubeApiCall): ComplyCubeApiError {
     const data = parseJson(text);
     const type = isJsonObject(data) && typeof data.type === 'string' ? data.type : 'unknown';
-    const message =
-      isJsonObject(data) && typeof data.message === 'string' ? data.message : text.trim().slice(0, 200) || 'no message';
+    const message = isJsonObject(data) && typeof data.message === 'string' ? data.message : text.trim().slice(0, 200) || 'no message';
     return new ComplyCubeApiError(status, this.redact(type), this.redact(message), where);
   }
 
@@ -214,7 +211,9 @@ function checkBaseUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ComplyCubeWebhookConfigurationError(`ComplyCubeApiModule: baseUrl ${JSON.stringify(hideUrlCredentials(String(baseUrl)))} is not a URL.`);
+    throw new ComplyCubeWebhookConfigurationError(
+      `ComplyCubeApiModule: baseUrl ${JSON.stringify(hideUrlCredentials(String(baseUrl)))} is not a URL.`,
+    );
   }
   if (hasUrlCredentials(url)) {
     throw new ComplyCubeWebhookConfigurationError(

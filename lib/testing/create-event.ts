@@ -27,7 +27,7 @@ export function createComplyCubeId(date: Date | string | number = new Date()): s
   if (Number.isNaN(time)) {
     throw new TypeError(
       `createComplyCubeId(): ${typeof date === 'string' ? JSON.stringify(date) : String(date)} is not a date; ` +
-        'pass a Date, an ISO 8601 timestamp such as an event\'s createdAt, or milliseconds since 1970.',
+        "pass a Date, an ISO 8601 timestamp such as an event's createdAt, or milliseconds since 1970.",
     );
   }
   const seconds = Math.floor(time / 1000);

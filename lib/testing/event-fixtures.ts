@@ -15,7 +15,9 @@ const cache = new Map<string, string>();
 /** A fresh copy of the sample event of `type`, exactly as stored (fixed ids and timestamps). */
 export function loadComplyCubeEventFixture<T extends ComplyCubeEventType>(type: T): ComplyCubeEvent<T> {
   if (!isComplyCubeEventType(type)) {
-    throw new TypeError(`Unknown ComplyCube event type ${JSON.stringify(type)}; the documented types are: ${COMPLYCUBE_EVENT_TYPES.join(', ')}.`);
+    throw new TypeError(
+      `Unknown ComplyCube event type ${JSON.stringify(type)}; the documented types are: ${COMPLYCUBE_EVENT_TYPES.join(', ')}.`,
+    );
   }
   let text = cache.get(type);
   if (text === undefined) {

@@ -95,7 +95,8 @@ function parseJson(text: string): unknown {
 // Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test VM context).
 function describeFailure(error: unknown, timeoutMs: number | undefined): string {
   const name = (error as { name?: unknown } | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs === undefined ? 'the time limit' : `${timeoutMs / 1000} s`}`;
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return `no answer within ${timeoutMs === undefined ? 'the time limit' : `${timeoutMs / 1000} s`}`;
   if (fetchFailureCode(error) === 'ECONNREFUSED') return 'connection refused (is the app running on that port?)';
   return describeFetchFailure(error);
 }

@@ -59,11 +59,7 @@ export function createComplyCubeSignatureVerifier(secrets: string | readonly str
  *
  * Pass the bytes as received: a body that was parsed and serialised again is not what was signed.
  */
-export function verifyComplyCubeSignature(
-  rawBody: Buffer | string,
-  signature: unknown,
-  secrets: string | readonly string[],
-): boolean {
+export function verifyComplyCubeSignature(rawBody: Buffer | string, signature: unknown, secrets: string | readonly string[]): boolean {
   return createComplyCubeSignatureVerifier(secrets)(rawBody, signature);
 }
 

@@ -142,7 +142,10 @@ function startApp(entry, secret) {
   );
   let output = '';
   const ready = new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new CheckFailure(`the app did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new CheckFailure(`the app did not start within ${startTimeoutMs} ms:\n${output}`)),
+      startTimeoutMs,
+    );
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
@@ -221,26 +224,37 @@ async function checkBuild(label, entry) {
   // A request that fails because the app crashed is explained by what the app printed.
   const appOutput = async () => {
     await app.exitedWithin(1_000);
-    const output = app.output().replace(/^listening on .*$/m, '').trim();
+    const output = app
+      .output()
+      .replace(/^listening on .*$/m, '')
+      .trim();
     return output ? `\napp output:\n${output}` : '';
   };
   try {
     const baseUrl = await app.ready;
-    await check(`${label}: a signed event reaches the @OnComplyCubeEvent handler`, async () => {
-      const event = makeEvent();
-      const response = await postEvent(baseUrl, JSON.stringify(event), secret);
-      expect(response.status === 200, `expected 200, got ${response.status} ${response.text}`);
-      const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
-      expect(handled.length === 1, `expected the handler to receive event ${event.id} once, got ${handled.length}`);
-      expect(handled[0].payloadId === event.payload.id, 'the handler received a different payload');
-    }, appOutput);
-    await check(`${label}: a forged signature gets 401 and runs no handler`, async () => {
-      const event = makeEvent();
-      const response = await postEvent(baseUrl, JSON.stringify(event), `${secret}-forged`);
-      expect(response.status === 401, `expected 401, got ${response.status} ${response.text}`);
-      const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
-      expect(handled.length === 0, 'the handler received an event with a forged signature');
-    }, appOutput);
+    await check(
+      `${label}: a signed event reaches the @OnComplyCubeEvent handler`,
+      async () => {
+        const event = makeEvent();
+        const response = await postEvent(baseUrl, JSON.stringify(event), secret);
+        expect(response.status === 200, `expected 200, got ${response.status} ${response.text}`);
+        const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
+        expect(handled.length === 1, `expected the handler to receive event ${event.id} once, got ${handled.length}`);
+        expect(handled[0].payloadId === event.payload.id, 'the handler received a different payload');
+      },
+      appOutput,
+    );
+    await check(
+      `${label}: a forged signature gets 401 and runs no handler`,
+      async () => {
+        const event = makeEvent();
+        const response = await postEvent(baseUrl, JSON.stringify(event), `${secret}-forged`);
+        expect(response.status === 401, `expected 401, got ${response.status} ${response.text}`);
+        const handled = (await receivedEvents(baseUrl)).filter((received) => received.id === event.id);
+        expect(handled.length === 0, 'the handler received an event with a forged signature');
+      },
+      appOutput,
+    );
   } catch (error) {
     if (interruptedBy) throw error;
     results.push({ name: `${label}: start`, passed: false });
@@ -318,19 +332,31 @@ async function checkNest11Jest(tarball) {
       run('npm', ['install', ...withTarball, ...NPM_QUIET], appDir),
     );
   }
-  await logInstalledVersions(appDir, ['@nestjs/common', '@nestjs/core', '@nestjs/event-emitter', '@nestjs/config', 'jest', 'ts-jest', 'typescript']);
+  await logInstalledVersions(appDir, [
+    '@nestjs/common',
+    '@nestjs/core',
+    '@nestjs/event-emitter',
+    '@nestjs/config',
+    'jest',
+    'ts-jest',
+    'typescript',
+  ]);
 
   const expectedTests = example.source.match(/^\s*it\(/gm)?.length ?? 0;
-  await check(`Nest 11 app: the README's Jest example (${example.path}) passes, installed as the README says`, async () => {
-    await step('ran the README\'s Jest example', () =>
-      run('npm', ['run', 'test:e2e', '--', '--json', '--outputFile=jest-results.json'], appDir),
-    );
-    const results = JSON.parse(await readFile(join(appDir, 'jest-results.json'), 'utf8'));
-    expect(
-      results.numPassedTests === expectedTests && results.numFailedTests === 0,
-      `expected the example's ${expectedTests} tests to pass, got ${results.numPassedTests} passed and ${results.numFailedTests} failed`,
-    );
-  }, async () => '');
+  await check(
+    `Nest 11 app: the README's Jest example (${example.path}) passes, installed as the README says`,
+    async () => {
+      await step("ran the README's Jest example", () =>
+        run('npm', ['run', 'test:e2e', '--', '--json', '--outputFile=jest-results.json'], appDir),
+      );
+      const results = JSON.parse(await readFile(join(appDir, 'jest-results.json'), 'utf8'));
+      expect(
+        results.numPassedTests === expectedTests && results.numFailedTests === 0,
+        `expected the example's ${expectedTests} tests to pass, got ${results.numPassedTests} passed and ${results.numFailedTests} failed`,
+      );
+    },
+    async () => '',
+  );
 }
 
 async function cleanUp() {

@@ -54,7 +54,11 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       const lines = table.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^ID\s+STATE\s+URL\s+EVENTS\s+DESCRIPTION$/);
       expect(lines[1]).toMatch(new RegExp(`^${first.id}\\s+enabled\\s+${ENDPOINT}\\s+\\* \\(all\\)\\s+production$`));
-      expect(lines[2]).toMatch(new RegExp(`^${second.id}\\s+DISABLED\\s+https://staging.example.com/hook\\s+check.completed, check.failed, client.created \\+1 more$`));
+      expect(lines[2]).toMatch(
+        new RegExp(
+          `^${second.id}\\s+DISABLED\\s+https://staging.example.com/hook\\s+check.completed, check.failed, client.created \\+1 more$`,
+        ),
+      );
 
       const json = await cli(['webhooks', 'list', '--json']);
       expect(json.code).toBe(0);
@@ -90,7 +94,13 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
         url: ENDPOINT,
         enabled: true,
         description: 'production',
-        events: ['check.completed.clear', 'check.completed.attention', 'check.completed.rejected', 'check.completed.match_confirmed', 'client.created'],
+        events: [
+          'check.completed.clear',
+          'check.completed.attention',
+          'check.completed.rejected',
+          'check.completed.match_confirmed',
+          'client.created',
+        ],
       });
       expect(stdout.split(created.secret)).toHaveLength(2);
       expect(stdout).toContain(`Webhook ${created.id} (enabled)`);
@@ -101,7 +111,9 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       const { code, stdout, stderr } = await cli(['webhooks', 'create', '--url', ENDPOINT, '--events', '*', '--disabled', '--json']);
       expect(code).toBe(0);
       const [created] = api.webhooks.values();
-      expect(JSON.parse(stdout)).toEqual(expect.objectContaining({ id: created.id, secret: created.secret, enabled: false, events: ['*'] }));
+      expect(JSON.parse(stdout)).toEqual(
+        expect.objectContaining({ id: created.id, secret: created.secret, enabled: false, events: ['*'] }),
+      );
       expect(stderr).toContain('Store this secret now');
     });
 
@@ -159,7 +171,9 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       const webhook = api.addWebhook({ url: ENDPOINT });
       const { code, stdout, stderr } = await cli(['webhooks', action, id]);
       expect([code, stdout]).toEqual([2, '']);
-      expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^complycube-webhooks webhooks: A webhook id (cannot be|must be)/)]);
+      expect(stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/^complycube-webhooks webhooks: A webhook id (cannot be|must be)/),
+      ]);
       expect(api.requests).toEqual([]);
       expect(api.webhooks.get(webhook.id)).toMatchObject({ enabled: true });
     });
@@ -191,7 +205,9 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       await closed.close();
       const unreachable = await cli(['webhooks', 'list'], { COMPLYCUBE_API_URL: deadUrl });
       expect(unreachable.code).toBe(5);
-      expect(unreachable.stderr).toMatch(new RegExp(`^complycube-webhooks webhooks: cannot reach ComplyCube's API at ${deadUrl}: .*ECONNREFUSED.*\\n$`));
+      expect(unreachable.stderr).toMatch(
+        new RegExp(`^complycube-webhooks webhooks: cannot reach ComplyCube's API at ${deadUrl}: .*ECONNREFUSED.*\\n$`),
+      );
 
       api.script({ delayMs: 60_000 });
       const slow = await cli(['webhooks', 'list', '--timeout', '200']);
@@ -199,7 +215,7 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       expect(slow.stderr).toBe(`complycube-webhooks webhooks: ComplyCube at ${api.baseUrl} did not answer within 200 ms.\n`);
     });
 
-    it('exits 1 with ComplyCube\'s message for another error, after retrying', async () => {
+    it("exits 1 with ComplyCube's message for another error, after retrying", async () => {
       api.script({ status: 500, body: { type: 'server_error', message: 'Something broke.' } }, { times: 3 });
       const { code, stderr } = await cli(['webhooks', 'list']);
       expect(code).toBe(1);
@@ -229,7 +245,10 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       ['COMPLYCUBE_API_URL', (url: string) => ({ args: [], env: { COMPLYCUBE_API_URL: url } })],
     ])('exits 2 without echoing them when %s carries a user name or password', async (_source, given) => {
       const { args, env } = given(api.baseUrl.replace('http://', 'http://admin:hunter2@'));
-      for (const command of [['webhooks', 'list'], ['doctor', '--url', ENDPOINT]]) {
+      for (const command of [
+        ['webhooks', 'list'],
+        ['doctor', '--url', ENDPOINT],
+      ]) {
         const { code, stdout, stderr } = await cli([...command, ...args], env);
         expect(code).toBe(2);
         expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/user name or password/)]);
@@ -286,7 +305,9 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
       const webhook = api.addWebhook({ url: 'https://admin:hunter2@app.example.com/hook?owner=ops@example.com', events: ['*'] });
       const { code, stdout } = await cli(['webhooks', 'list']);
       expect(code).toBe(0);
-      expect(stdout).toMatch(new RegExp(`^${webhook.id}\\s+enabled\\s+https://\\*\\*\\*@app.example.com/hook\\?owner=ops@example.com\\s`, 'm'));
+      expect(stdout).toMatch(
+        new RegExp(`^${webhook.id}\\s+enabled\\s+https://\\*\\*\\*@app.example.com/hook\\?owner=ops@example.com\\s`, 'm'),
+      );
       expectNoPassword(stdout, 'hunter2');
     });
   });
@@ -299,7 +320,11 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
 
     it.each([
       [422, 1, 'complycube-webhooks webhooks: ComplyCube answered 422 (validation_error): Something broke. Fake line\n'],
-      [401, 3, 'complycube-webhooks webhooks: ComplyCube refused the API key (401: Something broke. Fake line). Check COMPLYCUBE_API_KEY.\n'],
+      [
+        401,
+        3,
+        'complycube-webhooks webhooks: ComplyCube refused the API key (401: Something broke. Fake line). Check COMPLYCUBE_API_KEY.\n',
+      ],
     ])('in an error message answered with %s', async (status, exitCode, line) => {
       api.script({ status, body: { type: 'validation_error\u001b[8m', message: `${HOSTILE}\u0000` } });
       const { code, stdout, stderr } = await cli(['webhooks', 'list']);
@@ -307,7 +332,11 @@ describe('complycube-webhooks webhooks and doctor, as a child process against a 
     });
 
     it('in a webhook list, a created webhook and a doctor report', async () => {
-      const webhook = api.addWebhook({ url: ENDPOINT, events: ['check.completed', 'client.\u001b[2Jcreated'], description: `${HOSTILE}\u0000` });
+      const webhook = api.addWebhook({
+        url: ENDPOINT,
+        events: ['check.completed', 'client.\u001b[2Jcreated'],
+        description: `${HOSTILE}\u0000`,
+      });
       const list = await cli(['webhooks', 'list']);
       expect(list.code).toBe(0);
       expect(list.stdout).toContain('Something broke. Fake line');

@@ -53,7 +53,9 @@ describe('complycube-webhooks CLI against the sample app', () => {
 
   it('trigger check.completed.rejected reaches the sample handler with the payload it expects', async () => {
     const checkId = createComplyCubeId();
-    const run = await runCliProcess(['trigger', 'check.completed.rejected', '--url', url, '--set', `payload.id="${checkId}"`], { env: ENV });
+    const run = await runCliProcess(['trigger', 'check.completed.rejected', '--url', url, '--set', `payload.id="${checkId}"`], {
+      env: ENV,
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const [eventId] = /event ([0-9a-f]{24}): 200 \{"received":true\}/.exec(run.stdout)!.slice(1);
@@ -86,7 +88,20 @@ describe('complycube-webhooks CLI against a test app', () => {
   describe('trigger', () => {
     it('--count sends that many distinct events with a progress line each and a summary; --set applies to each', async () => {
       const run = await runCliProcess(
-        ['trigger', 'client.created', '--url', server.url(), '--count', '3', '--set', 'payload.email=ada@example.com', '--set', 'payload.personDetails={"firstName":"Ada"}', '--set', 'payload.metadata.tier=2'],
+        [
+          'trigger',
+          'client.created',
+          '--url',
+          server.url(),
+          '--count',
+          '3',
+          '--set',
+          'payload.email=ada@example.com',
+          '--set',
+          'payload.personDetails={"firstName":"Ada"}',
+          '--set',
+          'payload.metadata.tier=2',
+        ],
         { env: ENV },
       );
       expect(run.code).toBe(0);
@@ -97,13 +112,20 @@ describe('complycube-webhooks CLI against a test app', () => {
       expect(new Set(events.map((event) => event.id)).size).toBe(3);
       for (const event of events) {
         expect(event.type).toBe('client.created');
-        expect(event.payload).toMatchObject({ email: 'ada@example.com', personDetails: { firstName: 'Ada' }, metadata: { tier: 2 }, type: 'person' });
+        expect(event.payload).toMatchObject({
+          email: 'ada@example.com',
+          personDetails: { firstName: 'Ada' },
+          metadata: { tier: 2 },
+          type: 'person',
+        });
       }
     });
 
     it('--set id=... with --count sends redeliveries of one event, which the endpoint answers as duplicates', async () => {
       const id = createComplyCubeId();
-      const run = await runCliProcess(['trigger', 'check.failed', '--url', server.url(), '--count', '2', '--set', `id="${id}"`], { env: ENV });
+      const run = await runCliProcess(['trigger', 'check.failed', '--url', server.url(), '--count', '2', '--set', `id="${id}"`], {
+        env: ENV,
+      });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('200 {"received":true,"duplicate":true}');
       expect(journal.calls.filter((call) => call.handler === '*').map((call) => call.id)).toEqual([id]);
@@ -118,7 +140,9 @@ describe('complycube-webhooks CLI against a test app', () => {
     });
 
     it('takes --secret over the environment; a wrong secret gets 401 and exit 1', async () => {
-      const run = await runCliProcess(['trigger', 'check.completed.clear', '--url', server.url(), '--secret', 'not-the-secret'], { env: ENV });
+      const run = await runCliProcess(['trigger', 'check.completed.clear', '--url', server.url(), '--secret', 'not-the-secret'], {
+        env: ENV,
+      });
       expect(run.code).toBe(1);
       expect(run.stdout).toContain('401');
       expect(journal.calls).toEqual([]);
@@ -195,7 +219,8 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
       request.on('end', () => {
         requests.push({ body: Buffer.concat(chunks), headers: request.headers });
         if (request.url === '/moved') response.writeHead(301, { location: '/hook' }).end();
-        else if (request.url === '/echo-secret') response.writeHead(400, { 'content-type': 'text/plain' }).end(`bad signature for secret ${SECRET}`);
+        else if (request.url === '/echo-secret')
+          response.writeHead(400, { 'content-type': 'text/plain' }).end(`bad signature for secret ${SECRET}`);
         else if (request.url === '/escapes') response.writeHead(418, { 'content-type': 'text/plain' }).end(TERMINAL_ESCAPES_ANSWER);
         else response.writeHead(202, { 'content-type': 'text/plain' }).end('accepted');
       });
@@ -210,12 +235,17 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
   beforeEach(() => (requests.length = 0));
 
   it('replay sends the file byte for byte, signed over those bytes, as JSON', async () => {
-    const body = Buffer.from('{ "id" : "5ed170fe99c81a0007b9a3d3", "type":"check.completed.clear",\r\n  "note": "caf\u00e9", "payload": {"id": "x"} }\n', 'utf8');
+    const body = Buffer.from(
+      '{ "id" : "5ed170fe99c81a0007b9a3d3", "type":"check.completed.clear",\r\n  "note": "caf\u00e9", "payload": {"id": "x"} }\n',
+      'utf8',
+    );
     const file = join(dir, 'saved.json');
     writeFileSync(file, body);
     const run = await runCliProcess(['replay', file, '--url', url], { env: ENV });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`Replaying check.completed.clear event 5ed170fe99c81a0007b9a3d3 (${body.length} bytes) to ${url}\n202 accepted\n`);
+    expect(run.stdout).toBe(
+      `Replaying check.completed.clear event 5ed170fe99c81a0007b9a3d3 (${body.length} bytes) to ${url}\n202 accepted\n`,
+    );
     expect(requests).toHaveLength(1);
     expect(requests[0].body.equals(body)).toBe(true);
     expect(requests[0].headers['complycube-signature']).toBe(hmacHex(body, SECRET));
@@ -232,7 +262,9 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
   it('prints its own text whole, even with a secret that occurs in it', async () => {
     const run = await runCliProcess(['trigger', 'check.failed', '--url', url, '--secret', 'e']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^Sending 1 check.failed event to ${url}\nevent [0-9a-f]{24}: 202 accepted\n1 sent: 1 answered 2xx\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^Sending 1 check.failed event to ${url}\nevent [0-9a-f]{24}: 202 accepted\n1 sent: 1 answered 2xx\n$`),
+    );
     expect(run.stderr).toBe(LITERAL_SECRET_WARNING);
   });
 
@@ -252,7 +284,9 @@ describe('complycube-webhooks replay and trigger on the wire', () => {
 
   it('trigger --save writes the exact bytes it sends, readable by the owner only', async () => {
     const file = join(dir, 'trigger-saved.json');
-    const run = await runCliProcess(['trigger', 'client.created', '--url', url, '--set', 'payload.email=ada@example.com', '--save', file], { env: ENV });
+    const run = await runCliProcess(['trigger', 'client.created', '--url', url, '--set', 'payload.email=ada@example.com', '--save', file], {
+      env: ENV,
+    });
     expect(run.code).toBe(0);
     expect(requests).toHaveLength(1);
     const saved = readFileSync(file);
@@ -346,21 +380,63 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
 
   it.each<[string, string[], Record<string, string>, number, RegExp]>([
     ['an unknown flag', ['trigger', 'check.failed', '--bogus'], ENV, 2, /^complycube-webhooks trigger: unknown option '--bogus'$/],
-    ['a flag without its value', ['trigger', 'check.failed', '--url'], ENV, 2, /^complycube-webhooks trigger: option '--url <value>' argument missing$/],
-    ['a bad URL', ['trigger', 'check.failed', '--url', 'localhost:3000/hook'], ENV, 2, /bad URL 'localhost:3000\/hook': only http:\/\/ and https:\/\//],
+    [
+      'a flag without its value',
+      ['trigger', 'check.failed', '--url'],
+      ENV,
+      2,
+      /^complycube-webhooks trigger: option '--url <value>' argument missing$/,
+    ],
+    [
+      'a bad URL',
+      ['trigger', 'check.failed', '--url', 'localhost:3000/hook'],
+      ENV,
+      2,
+      /bad URL 'localhost:3000\/hook': only http:\/\/ and https:\/\//,
+    ],
     ['an unparsable URL', ['replay', 'x.json', '--url', 'not a url'], ENV, 2, /bad URL 'not a url': give the endpoint's full URL/],
-    ['a missing secret', ['trigger', 'check.failed', '--url', 'http://127.0.0.1:9/'], {}, 2, /no webhook secret: set COMPLYCUBE_WEBHOOK_SECRET or pass --secret/],
+    [
+      'a missing secret',
+      ['trigger', 'check.failed', '--url', 'http://127.0.0.1:9/'],
+      {},
+      2,
+      /no webhook secret: set COMPLYCUBE_WEBHOOK_SECRET or pass --secret/,
+    ],
     ['a missing secret for sign', ['sign', 'package.json'], {}, 2, /^complycube-webhooks sign: no webhook secret/],
-    ['an unknown event type', ['trigger', 'check.complted'], ENV, 2, /unknown event type 'check.complted'; 'complycube-webhooks trigger --list' lists them/],
+    [
+      'an unknown event type',
+      ['trigger', 'check.complted'],
+      ENV,
+      2,
+      /unknown event type 'check.complted'; 'complycube-webhooks trigger --list' lists them/,
+    ],
     ['a bad --count', ['trigger', 'check.failed', '--count', '0'], ENV, 2, /--count must be a whole number from 1 to 10000, got '0'/],
     ['a bad --set', ['trigger', 'check.failed', '--set', 'payload.status'], ENV, 2, /--set needs path=value/],
     ['a --set through a value', ['trigger', 'check.failed', '--set', 'payload.status.x=1'], ENV, 2, /'payload.status' is not an object/],
     ['a missing file', ['replay', 'no-such-file.json'], ENV, 2, /cannot read 'no-such-file.json': no such file/],
     ['a file that is not JSON', ['replay', 'README.md'], ENV, 2, /'README.md' is not JSON/],
     ['an unknown command', ['trigger-all'], ENV, 2, /unknown command 'trigger-all'/],
-    ['--save with --count above 1', ['trigger', 'check.failed', '--count', '2', '--save', 'sent.json'], ENV, 2, /^complycube-webhooks trigger: --save writes the body of one event: drop --count 2, or run trigger --save once per event$/],
-    ['both --secret and --secret-file', ['trigger', 'check.failed', '--secret', SECRET, '--secret-file', 'secret.txt'], {}, 2, /give the secret once: --secret or --secret-file, not both/],
-    ['a missing secret file', ['replay', 'x.json', '--secret-file', 'no-such-secret.txt'], {}, 2, /cannot read 'no-such-secret.txt': no such file/],
+    [
+      '--save with --count above 1',
+      ['trigger', 'check.failed', '--count', '2', '--save', 'sent.json'],
+      ENV,
+      2,
+      /^complycube-webhooks trigger: --save writes the body of one event: drop --count 2, or run trigger --save once per event$/,
+    ],
+    [
+      'both --secret and --secret-file',
+      ['trigger', 'check.failed', '--secret', SECRET, '--secret-file', 'secret.txt'],
+      {},
+      2,
+      /give the secret once: --secret or --secret-file, not both/,
+    ],
+    [
+      'a missing secret file',
+      ['replay', 'x.json', '--secret-file', 'no-such-secret.txt'],
+      {},
+      2,
+      /cannot read 'no-such-secret.txt': no such file/,
+    ],
     ['an empty --secret', ['trigger', 'check.failed', '--secret', ''], ENV, 2, /the secret from --secret is empty/],
     ['a blank --secret', ['sign', 'package.json', '--secret', ' \t '], ENV, 2, /the secret from --secret is empty/],
   ])('%s', async (_name, args, env, code, message) => {
@@ -381,16 +457,42 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    const bodyAndSecretOnStdin = /--secret - reads the secret from standard input, which carries the body here: give the body as a file, or the secret with --secret-file$/;
+    const bodyAndSecretOnStdin =
+      /--secret - reads the secret from standard input, which carries the body here: give the body as a file, or the secret with --secret-file$/;
     it.each<[string, (dir: string) => string[], string, RegExp]>([
       ['sign --secret - with the body on standard input', () => ['sign', '--secret', '-'], '{}', bodyAndSecretOnStdin],
-      ["sign - --secret -", () => ['sign', '-', '--secret', '-'], '{}', bodyAndSecretOnStdin],
+      ['sign - --secret -', () => ['sign', '-', '--secret', '-'], '{}', bodyAndSecretOnStdin],
       ['replay - --secret -', () => ['replay', '-', '--secret', '-'], '{}', bodyAndSecretOnStdin],
-      ['an empty standard input for --secret -', () => ['trigger', 'check.failed', '--secret', '-'], '', /the secret from standard input \(--secret -\) is empty/],
-      ['a lone newline for --secret -', (d) => ['replay', join(d, 'event.json'), '--secret', '-'], '\n', /the secret from standard input \(--secret -\) is empty/],
-      ['an empty secret file', (d) => ['trigger', 'check.failed', '--secret-file', join(d, 'empty-secret.txt')], '', /the secret from the secret file '.*empty-secret.txt' is empty/],
-      ['a blank secret file', (d) => ['sign', '--secret-file', join(d, 'blank-secret.txt')], '{}', /the secret from the secret file '.*blank-secret.txt' is empty/],
-      ['--save into a missing directory', (d) => ['trigger', 'check.failed', '--url', refusedUrl, '--save', join(d, 'no-such-dir', 'sent.json')], '', /cannot write '.*no-such-dir\/sent.json': no such file or directory$/],
+      [
+        'an empty standard input for --secret -',
+        () => ['trigger', 'check.failed', '--secret', '-'],
+        '',
+        /the secret from standard input \(--secret -\) is empty/,
+      ],
+      [
+        'a lone newline for --secret -',
+        (d) => ['replay', join(d, 'event.json'), '--secret', '-'],
+        '\n',
+        /the secret from standard input \(--secret -\) is empty/,
+      ],
+      [
+        'an empty secret file',
+        (d) => ['trigger', 'check.failed', '--secret-file', join(d, 'empty-secret.txt')],
+        '',
+        /the secret from the secret file '.*empty-secret.txt' is empty/,
+      ],
+      [
+        'a blank secret file',
+        (d) => ['sign', '--secret-file', join(d, 'blank-secret.txt')],
+        '{}',
+        /the secret from the secret file '.*blank-secret.txt' is empty/,
+      ],
+      [
+        '--save into a missing directory',
+        (d) => ['trigger', 'check.failed', '--url', refusedUrl, '--save', join(d, 'no-such-dir', 'sent.json')],
+        '',
+        /cannot write '.*no-such-dir\/sent.json': no such file or directory$/,
+      ],
     ])('%s', async (_name, args, input, message) => {
       const run = await runCliProcess(args(dir), { env: ENV, input });
       expect(run.code).toBe(2);
@@ -419,7 +521,8 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
       ' http://admin:hunter2@bad host/x ',
     ])('%j', async (withCredentials) => {
       // trigger and replay share the check: each URL is given to one of them, in turn.
-      const args = withCredentials.length % 2 === 0 ? ['trigger', 'check.completed.clear'] : ['replay', 'fixtures/events/check.completed.clear.json'];
+      const args =
+        withCredentials.length % 2 === 0 ? ['trigger', 'check.completed.clear'] : ['replay', 'fixtures/events/check.completed.clear.json'];
       const run = await runCliProcess([...args, '--url', withCredentials], { env: ENV });
       expect(run.code).toBe(2);
       expectOneErrorLine(run, /bad URL/);
@@ -430,7 +533,10 @@ describe('complycube-webhooks usage errors: one stderr line, non-zero exit, no s
   it('a refused connection', async () => {
     const run = await runCliProcess(['trigger', 'check.failed', '--url', refusedUrl], { env: ENV });
     expect(run.code).toBe(1);
-    expectOneErrorLine(run, `complycube-webhooks trigger: cannot reach ${refusedUrl}: connection refused (is the app running on that port?)`);
+    expectOneErrorLine(
+      run,
+      `complycube-webhooks trigger: cannot reach ${refusedUrl}: connection refused (is the app running on that port?)`,
+    );
     expectNoSecret(run);
   });
 

@@ -148,7 +148,7 @@ describe.each(ADAPTERS)('claims and stores on %s', (adapter) => {
     }
   });
 
-  it('keeps a running delivery\'s claim alive past the claim TTL, so a retry gets 409 and not a second run', async () => {
+  it("keeps a running delivery's claim alive past the claim TTL, so a retry gets 409 and not a second run", async () => {
     const clock = new ManualClock();
     const store = new RenewalCountingStore({ now: clock.now });
     const endpoint = await startDeliveryEndpoint(adapter, { idempotency: { store, claimTtlMs: 300 }, handlerTimeoutMs: 100 });
@@ -335,7 +335,9 @@ describe.each(ADAPTERS)('abandoning a delivery whose handlers never settle on %s
       expect((await endpoint.deliver(event)).status).toBe(503);
       releaseFirstRun();
       await waitFor("the abandoned run's handler to finish", () => endpoint.journal.successesOf(event.id).includes('sendEmail'));
-      await waitFor('the late outcome to be logged', () => endpoint.logger.text().includes('after its delivery was abandoned; not recorded'));
+      await waitFor('the late outcome to be logged', () =>
+        endpoint.logger.text().includes('after its delivery was abandoned; not recorded'),
+      );
       // Recorded, the late success would have completed the event: 200 duplicate instead of 409.
       expect((await endpoint.deliver(event)).status).toBe(409);
 

@@ -50,12 +50,7 @@ describeWithRedis('two app instances sharing one Redis', () => {
     const statuses = new Map<string, number>();
     for (let round = 0; round < 100; round += 1) {
       const event = makeEvent('check.completed.rejected');
-      const responses = await Promise.all([
-        express.deliver(event),
-        fastify.deliver(event),
-        express.deliver(event),
-        fastify.deliver(event),
-      ]);
+      const responses = await Promise.all([express.deliver(event), fastify.deliver(event), express.deliver(event), fastify.deliver(event)]);
       for (const response of responses) {
         const key = `${response.status} ${JSON.stringify(response.json)}`;
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
@@ -91,7 +86,7 @@ describeWithRedis('two app instances sharing one Redis', () => {
     expect(journal.startsOf(event.id)).toEqual(BOTH);
   });
 
-  it('lets the other instance handle an event once a crashed instance\'s claim expires', async () => {
+  it("lets the other instance handle an event once a crashed instance's claim expires", async () => {
     const event = makeEvent('check.completed.rejected');
     const crashed = new RedisIdempotencyStore({ url: redis.url });
     try {

@@ -46,8 +46,7 @@ const framings: fc.Arbitrary<Framing> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Framing>('none') },
 );
 
-const printable = (maxLength: number, minLength = 0): fc.Arbitrary<string> =>
-  fc.string({ unit: 'grapheme-ascii', minLength, maxLength });
+const printable = (maxLength: number, minLength = 0): fc.Arbitrary<string> => fc.string({ unit: 'grapheme-ascii', minLength, maxLength });
 const hexDigit = fc.constantFrom(...'0123456789abcdefABCDEF');
 const hex64 = fc.string({ unit: hexDigit, minLength: 64, maxLength: 64 });
 
@@ -63,10 +62,7 @@ const eventTypes = fc.oneof(
   fc.constantFrom('person.verified', 'check.*', 'check..pending', '**', '__proto__.polluted', 'constructor.prototype'),
   printable(40),
 );
-const jsonPayloads = fc.oneof(
-  fc.dictionary(printable(12), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
-  fc.jsonValue({ maxDepth: 2 }),
-);
+const jsonPayloads = fc.oneof(fc.dictionary(printable(12), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }), fc.jsonValue({ maxDepth: 2 }));
 
 /** Event-shaped objects with any field missing, mistyped or hostile. */
 const eventLike = fc.record(
@@ -91,14 +87,12 @@ const prototypeKeyed = fc
     return text.replace(/^\{/, `{"${where === 'constructor' ? 'constructor' : key}":${poison}${text === '{}' ? '' : ','}`);
   });
 
-const deeplyNested = fc
-  .tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('array', 'object', 'payload'))
-  .map(([depth, shape]) => {
-    if (shape === 'array') return `${'['.repeat(depth)}${']'.repeat(depth)}`;
-    const nested = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-    if (shape === 'object') return nested;
-    return `{"id":"${'a'.repeat(24)}","type":"check.pending","resourceType":"check","payload":${nested}}`;
-  });
+const deeplyNested = fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('array', 'object', 'payload')).map(([depth, shape]) => {
+  if (shape === 'array') return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const nested = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  if (shape === 'object') return nested;
+  return `{"id":"${'a'.repeat(24)}","type":"check.pending","resourceType":"check","payload":${nested}}`;
+});
 
 /** Real events with hostile extras: the bodies that get past parsing and the event check. */
 const genuineEvents = fc
@@ -122,12 +116,10 @@ const bodies: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 400 }).map((text) => Buffer.from(text)) },
   {
     weight: 2,
-    arbitrary: fc
-      .tuple(genuineEvents, fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }))
-      .chain(([text, cut, tail]) => {
-        const bytes = Buffer.from(text);
-        return fc.constantFrom(bytes.subarray(0, cut % (bytes.length + 1)), Buffer.concat([bytes, Buffer.from(tail)]));
-      }),
+    arbitrary: fc.tuple(genuineEvents, fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 })).chain(([text, cut, tail]) => {
+      const bytes = Buffer.from(text);
+      return fc.constantFrom(bytes.subarray(0, cut % (bytes.length + 1)), Buffer.concat([bytes, Buffer.from(tail)]));
+    }),
   },
 );
 
@@ -195,7 +187,9 @@ function forgedSignatures(body: Buffer): fc.Arbitrary<Header[]> {
     printable(200).map(one),
     printable(40, 1).map((secret) => one(hmacHex(body, secret))),
     fc.tuple(fc.nat({ max: 63 }), hexDigit).map(([index, digit]) => one(`${valid.slice(0, index)}${digit}${valid.slice(index + 1)}`)),
-    fc.string({ unit: 'binary', minLength: 1, maxLength: 16 }).map((extra) => one(hmacHex(Buffer.concat([body, Buffer.from(extra)]), SECRET))),
+    fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 16 })
+      .map((extra) => one(hmacHex(Buffer.concat([body, Buffer.from(extra)]), SECRET))),
     fc.nat().map((cut) => one(hmacHex(body.subarray(0, body.length === 0 ? 0 : cut % body.length), SECRET))),
     fc.constant<Header[]>([
       ['complycube-signature', valid],

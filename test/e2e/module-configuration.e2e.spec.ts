@@ -219,7 +219,10 @@ describe('start-up errors', () => {
 
   it('fails when a handler uses a wildcard and the emitter is not in wildcard mode, saying so', async () => {
     await expect(
-      start({ imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET })], providers: [HandlerJournal, WildcardHandlers] }),
+      start({
+        imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET })],
+        providers: [HandlerJournal, WildcardHandlers],
+      }),
     ).rejects.toThrow(/wildcard pattern 'check\.completed\.\*'.*EventEmitterModule\.forRoot\(\{ wildcard: true \}\)/);
   });
 
@@ -251,16 +254,23 @@ describe('start-up errors', () => {
     ).rejects.toThrow(/secret must be a non-empty string/);
   });
 
-  it.each(['path', 'name', 'decorators', 'isGlobal'])('fails when a forRootAsync factory returns the route option %s, saying where it goes', async (option) => {
-    await expect(
-      start({
-        imports: [
-          EventEmitterModule.forRoot(),
-          ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => ({ secret: SECRET, [option]: option === 'isGlobal' ? true : 'x' }) }),
-        ],
-      }),
-    ).rejects.toThrow(`${option} is fixed when the module is imported, so it cannot come from a forRootAsync factory: write ComplyCubeWebhookModule.forRootAsync({ ${option}: ..., useFactory })`);
-  });
+  it.each(['path', 'name', 'decorators', 'isGlobal'])(
+    'fails when a forRootAsync factory returns the route option %s, saying where it goes',
+    async (option) => {
+      await expect(
+        start({
+          imports: [
+            EventEmitterModule.forRoot(),
+            ComplyCubeWebhookModule.forRootAsync({
+              useFactory: async () => ({ secret: SECRET, [option]: option === 'isGlobal' ? true : 'x' }),
+            }),
+          ],
+        }),
+      ).rejects.toThrow(
+        `${option} is fixed when the module is imported, so it cannot come from a forRootAsync factory: write ComplyCubeWebhookModule.forRootAsync({ ${option}: ..., useFactory })`,
+      );
+    },
+  );
 
   it('fails for an option the module does not know, suggesting the one meant', async () => {
     await expect(
@@ -272,7 +282,9 @@ describe('start-up errors', () => {
 
   it('fails when a forRootAsync factory returns no options object', async () => {
     await expect(
-      start({ imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => undefined as never })] }),
+      start({
+        imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRootAsync({ useFactory: async () => undefined as never })],
+      }),
     ).rejects.toThrow(/the options must be an object such as \{ secret \}/);
   });
 

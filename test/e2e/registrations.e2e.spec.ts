@@ -36,7 +36,11 @@ function guardedController(path: string, guard: Type<unknown>): Type<unknown> {
 /** An app with a live and a sandbox registration, as an account with both would have. */
 function startLiveAndSandbox(
   adapter: AdapterName,
-  options: { stores?: [ComplyCubeIdempotencyStore, ComplyCubeIdempotencyStore]; controllers?: Type<unknown>[]; journal?: DeliveryJournal } = {},
+  options: {
+    stores?: [ComplyCubeIdempotencyStore, ComplyCubeIdempotencyStore];
+    controllers?: Type<unknown>[];
+    journal?: DeliveryJournal;
+  } = {},
 ): Promise<TestApp> {
   const [liveStore, sandboxStore] = options.stores ?? [undefined, undefined];
   return startTestApp({
@@ -137,7 +141,9 @@ describe.each(ADAPTERS)('idempotency records are scoped to the registration on %
     try {
       const sandboxEvent = makeEvent('check.completed.rejected');
       const liveEvent = { ...makeEvent('check.completed.rejected'), id: sandboxEvent.id };
-      expect((await postWebhook(server.url('webhooks/sandbox'), sandboxEvent, { secret: SANDBOX_SECRET })).json).toEqual({ received: true });
+      expect((await postWebhook(server.url('webhooks/sandbox'), sandboxEvent, { secret: SANDBOX_SECRET })).json).toEqual({
+        received: true,
+      });
       expect((await postWebhook(server.url('webhooks/live'), liveEvent, { secret: LIVE_SECRET })).json).toEqual({ received: true });
       expect(journal.startsOf(sandboxEvent.id)).toEqual([...BOTH, ...BOTH].sort());
       // Within one registration the id still identifies the event.
@@ -184,7 +190,9 @@ describeWithRedis('idempotency records are scoped to the registration in a share
     try {
       const sandboxEvent = makeEvent('check.completed.rejected');
       const liveEvent = { ...makeEvent('check.completed.rejected'), id: sandboxEvent.id };
-      expect((await postWebhook(server.url('webhooks/sandbox'), sandboxEvent, { secret: SANDBOX_SECRET })).json).toEqual({ received: true });
+      expect((await postWebhook(server.url('webhooks/sandbox'), sandboxEvent, { secret: SANDBOX_SECRET })).json).toEqual({
+        received: true,
+      });
       expect((await postWebhook(server.url('webhooks/live'), liveEvent, { secret: LIVE_SECRET })).json).toEqual({ received: true });
       expect(journal.startsOf(sandboxEvent.id)).toEqual([...BOTH, ...BOTH].sort());
       const keys = (await client.keys('complycube-webhooks:*')).filter((key) => key.includes(sandboxEvent.id)).sort();

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ComplyCubeEvent, ComplyCubeWebhookConfigurationError, ComplyCubeWebhookModule, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
+import {
+  ComplyCubeEvent,
+  ComplyCubeWebhookConfigurationError,
+  ComplyCubeWebhookModule,
+  OnComplyCubeEvent,
+} from 'nestjs-complycube-webhooks';
 import { ComplyCubeApiModule, ComplyCubeSubscriptionOptions } from 'nestjs-complycube-webhooks/management';
 import { RecordingLogger, startTestApp, TestApp } from '../utils/app';
 import { makeEvent } from '../utils/events';
@@ -178,7 +183,11 @@ describe('start-up check of the ComplyCube subscription, over a real app and a f
     it.each([
       ['missing', () => api.addWebhook({ url: 'https://elsewhere.example.com/hook' }), `No ComplyCube webhook points at ${ENDPOINT}`],
       ['disabled', () => api.addWebhook({ url: ENDPOINT, events: HANDLED, enabled: false }), 'is disabled'],
-      ['not sending a handled type', () => api.addWebhook({ url: ENDPOINT, events: ['client.created'] }), 'does not send: check.completed.clear'],
+      [
+        'not sending a handled type',
+        () => api.addWebhook({ url: ENDPOINT, events: ['client.created'] }),
+        'does not send: check.completed.clear',
+      ],
     ])('refuses to start when the webhook is %s', async (_case, arrange, expected) => {
       arrange();
       const failure = boot({ publicUrl: PUBLIC_URL, mode: 'error' });
@@ -305,7 +314,8 @@ describe('start-up check of the ComplyCube subscription, over a real app and a f
       )) as Error;
       expect(error).toBeInstanceOf(ComplyCubeWebhookConfigurationError);
       expect(error.message).toMatch(/publicUrl must be an absolute URL such as https:\/\/api.example.com \(got "https:\/\/\*\*\*@/);
-      for (const fragment of [password, 'hun', 'ter2', 'admin']) expect(`${error.message} ${error.stack} ${logger.text()}`).not.toContain(fragment);
+      for (const fragment of [password, 'hun', 'ter2', 'admin'])
+        expect(`${error.message} ${error.stack} ${logger.text()}`).not.toContain(fragment);
       expect(api.requests).toEqual([]);
     });
   });

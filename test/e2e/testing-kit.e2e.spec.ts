@@ -95,7 +95,10 @@ describe('createComplyCubeEvent', () => {
     });
     expect(event.id).toBe('aaaaaaaaaaaaaaaaaaaaaaaa');
     expect(event.payload.email).toBe('other@example.com');
-    expect(event.payload.personDetails).toEqual({ ...loadComplyCubeEventFixture('client.created').payload.personDetails, firstName: 'Ada' });
+    expect(event.payload.personDetails).toEqual({
+      ...loadComplyCubeEventFixture('client.created').payload.personDetails,
+      firstName: 'Ada',
+    });
     expect(event.payload.type).toBe('person');
 
     const images = createComplyCubeEvent('document.updated.image_uploaded', { payload: { images: [] } });
@@ -110,7 +113,9 @@ describe('createComplyCubeEvent', () => {
   });
 
   it('refuses a type it does not know, naming the documented ones', () => {
-    expect(() => createComplyCubeEvent('check.complted' as never)).toThrow(/Unknown ComplyCube event type "check.complted".*check.completed.clear/);
+    expect(() => createComplyCubeEvent('check.complted' as never)).toThrow(
+      /Unknown ComplyCube event type "check.complted".*check.completed.clear/,
+    );
   });
 });
 
@@ -133,7 +138,9 @@ describe('createComplyCubeEvent and the envelope fields ComplyCube may omit', ()
     const updatedAt = Date.parse(event.payload.updatedAt);
     expect(updatedAt).toBeGreaterThanOrEqual(before);
     expect(updatedAt).toBeLessThanOrEqual(after);
-    expect(updatedAt - Date.parse(event.payload.createdAt)).toBe(Date.parse(sample.payload.updatedAt) - Date.parse(sample.payload.createdAt));
+    expect(updatedAt - Date.parse(event.payload.createdAt)).toBe(
+      Date.parse(sample.payload.updatedAt) - Date.parse(sample.payload.createdAt),
+    );
   });
 });
 
@@ -238,7 +245,9 @@ describe.each(ADAPTERS)('sendComplyCubeEvent on %s', (adapter) => {
     const viaPath = createComplyCubeEvent('check.completed.clear');
     expect((await sendComplyCubeEvent(server.url('api/v1/hooks/kyc'), viaUrl, { secret: SECRET })).status).toBe(200);
     expect((await sendComplyCubeEvent(server.app, viaPath, { secret: SECRET, path: '/api/v1/hooks/kyc' })).status).toBe(200);
-    expect((await sendComplyCubeEvent(server.app, createComplyCubeEvent('check.completed.clear'), { secret: SECRET, path: 'hooks/kyc' })).status).toBe(404);
+    expect(
+      (await sendComplyCubeEvent(server.app, createComplyCubeEvent('check.completed.clear'), { secret: SECRET, path: 'hooks/kyc' })).status,
+    ).toBe(404);
     expect(journal.handlersFor(viaUrl.id)).toEqual(['onClear']);
     expect(journal.handlersFor(viaPath.id)).toEqual(['onClear']);
   });
@@ -342,7 +351,10 @@ describe('sendComplyCubeEvent headers on the wire', () => {
     expect(sent('content-type')).toEqual(['application/json']);
     for (const name of ['Content-Type', 'CONTENT-TYPE', 'content-type']) {
       received.length = 0;
-      await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), { secret: SECRET, headers: { [name]: 'application/vnd.api+json' } });
+      await sendComplyCubeEvent(url, createComplyCubeEvent('check.failed'), {
+        secret: SECRET,
+        headers: { [name]: 'application/vnd.api+json' },
+      });
       expect(sent('content-type')).toEqual(['application/vnd.api+json']);
     }
   });
@@ -449,7 +461,9 @@ describe('deliverComplyCubeEvent (no HTTP)', () => {
     );
     await moduleRef.close();
     const bare = await Test.createTestingModule({}).compile();
-    await expect(deliverComplyCubeEvent(bare, createComplyCubeEvent('check.failed'))).rejects.toThrow('does not import ComplyCubeWebhookModule');
+    await expect(deliverComplyCubeEvent(bare, createComplyCubeEvent('check.failed'))).rejects.toThrow(
+      'does not import ComplyCubeWebhookModule',
+    );
     await bare.close();
   });
 });

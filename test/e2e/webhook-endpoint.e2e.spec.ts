@@ -86,7 +86,9 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
     expect(response.json).toEqual({ statusCode: 500, message: 'Internal Server Error' });
     expect(journal.handlersFor(event.id)).toEqual(['onNeedsReview', 'onRejected', 'plain @OnEvent']);
     const errors = logger.lines.filter((line) => line.level === 'error').map((line) => line.message);
-    expect(errors).toEqual([expect.stringContaining(`ChecksHandlers.onRejected failed for ComplyCube event ${event.id} (check.completed.rejected)`)]);
+    expect(errors).toEqual([
+      expect.stringContaining(`ChecksHandlers.onRejected failed for ComplyCube event ${event.id} (check.completed.rejected)`),
+    ]);
   });
 
   it('answers 500 when an async handler rejects', async () => {
@@ -154,7 +156,9 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
 
   it('verifies the exact bytes received, whatever their formatting', async () => {
     const event = makeEvent('check.completed.rejected');
-    const body = Buffer.from(`\n{ "id" : "${event.id}",\t"type":"check.completed.rejected", "resourceType": "check", "payload": {"id":"x\\u00e9"} }\n`);
+    const body = Buffer.from(
+      `\n{ "id" : "${event.id}",\t"type":"check.completed.rejected", "resourceType": "check", "payload": {"id":"x\\u00e9"} }\n`,
+    );
     const response = await postWebhook(server.url(), body, { secret: SECRET });
     expect(response.status).toBe(200);
     expect(journal.handlersFor(event.id)).toContain('onRejected');
@@ -266,7 +270,8 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
   it('verifies a chunked body (no Content-Length) over the bytes received', async () => {
     const event = makeEvent('check.completed.rejected');
     const body = JSON.stringify(event);
-    const chunked = `${Buffer.byteLength(body.slice(0, 10)).toString(16)}\r\n${body.slice(0, 10)}\r\n` +
+    const chunked =
+      `${Buffer.byteLength(body.slice(0, 10)).toString(16)}\r\n${body.slice(0, 10)}\r\n` +
       `${Buffer.byteLength(body.slice(10)).toString(16)}\r\n${body.slice(10)}\r\n0\r\n\r\n`;
     const head = (signature: string): string[] => [
       'POST /webhooks/complycube HTTP/1.1',
@@ -321,7 +326,7 @@ describe.each(ADAPTERS)('POST /webhooks/complycube on %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('the secrets given at start-up on %s', (adapter) => {
-  it('are copied: a secret added to the caller\'s array later is never accepted', async () => {
+  it("are copied: a secret added to the caller's array later is never accepted", async () => {
     const secrets = [SECRET];
     const server = await startTestApp({
       adapter,

@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ComplyCubeEvent, ComplyCubeWebhookConfigurationError, ComplyCubeWebhookEndpoints, ComplyCubeWebhookModule } from 'nestjs-complycube-webhooks';
+import {
+  ComplyCubeEvent,
+  ComplyCubeWebhookConfigurationError,
+  ComplyCubeWebhookEndpoints,
+  ComplyCubeWebhookModule,
+} from 'nestjs-complycube-webhooks';
 import { DeliveryJournal, RejectedCheckHandlers } from '../src/delivery-handlers';
 import { startTestApp, TestApp } from '../utils/app';
 import { makeEvent } from '../utils/events';

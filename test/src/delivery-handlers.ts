@@ -43,11 +43,17 @@ export class DeliveryJournal {
   }
 
   startsOf(id: string): string[] {
-    return this.started.filter((run) => run.id === id).map((run) => run.handler).sort();
+    return this.started
+      .filter((run) => run.id === id)
+      .map((run) => run.handler)
+      .sort();
   }
 
   successesOf(id: string): string[] {
-    return this.succeeded.filter((run) => run.id === id).map((run) => run.handler).sort();
+    return this.succeeded
+      .filter((run) => run.id === id)
+      .map((run) => run.handler)
+      .sort();
   }
 
   reset(): void {

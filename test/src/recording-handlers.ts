@@ -15,7 +15,10 @@ export class HandlerJournal {
   }
 
   handlersFor(id: string): string[] {
-    return this.calls.filter((call) => call.id === id).map((call) => call.handler).sort();
+    return this.calls
+      .filter((call) => call.id === id)
+      .map((call) => call.handler)
+      .sort();
   }
 }
 

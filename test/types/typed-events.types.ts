@@ -22,9 +22,7 @@ type Assert<T extends true> = T;
 /** A known value offered as a hint, any other string accepted. */
 type Hinted<T extends string> = T | (string & {});
 
-export type EveryDocumentedTypeHasAPayload = [
-  Assert<Equal<keyof ComplyCubeEventMap, ComplyCubeEventType>>,
-];
+export type EveryDocumentedTypeHasAPayload = [Assert<Equal<keyof ComplyCubeEventMap, ComplyCubeEventType>>];
 
 export type PayloadByResourceType = [
   // Checks: the whole check on create, id + changed fields on update, the summary otherwise.
@@ -33,7 +31,12 @@ export type PayloadByResourceType = [
   Assert<Equal<ComplyCubeEvent<'check.completed.rejected'>['payload']['outcome'], 'rejected'>>,
   Assert<Equal<ComplyCubeEvent<'check.completed.rejected'>['payload']['status'], 'complete'>>,
   Assert<Equal<ComplyCubeEvent<'check.monitoring.attention'>['payload']['outcome'], 'attention'>>,
-  Assert<Equal<ComplyCubeEvent<'check.completed'>['payload']['outcome'], Hinted<'clear' | 'attention' | 'rejected' | 'match_confirmed' | 'not_processed'>>>,
+  Assert<
+    Equal<
+      ComplyCubeEvent<'check.completed'>['payload']['outcome'],
+      Hinted<'clear' | 'attention' | 'rejected' | 'match_confirmed' | 'not_processed'>
+    >
+  >,
   Assert<Equal<keyof ComplyCubeEvent<'check.failed'>['payload'], 'id' | 'status' | 'createdAt' | 'updatedAt'>>,
   Assert<Equal<ComplyCubeEvent<'check.updated'>['payload']['id'], string>>,
   Assert<Equal<ComplyCubeEvent<'check.updated'>['payload']['status'], ComplyCubeCheck['status'] | undefined>>,
@@ -85,7 +88,12 @@ export type PatternsRouteTheRightTypes = [
       'document.updated' | 'document.updated.image_uploaded' | 'document.updated.image_deleted'
     >
   >,
-  Assert<Equal<ComplyCubeEventTypesMatching<'check.completed.*'>, 'check.completed.clear' | 'check.completed.attention' | 'check.completed.rejected' | 'check.completed.match_confirmed'>>,
+  Assert<
+    Equal<
+      ComplyCubeEventTypesMatching<'check.completed.*'>,
+      'check.completed.clear' | 'check.completed.attention' | 'check.completed.rejected' | 'check.completed.match_confirmed'
+    >
+  >,
   Assert<Equal<ComplyCubeEventTypesMatching<'*.completed.*'>, ComplyCubeEventTypesMatching<'check.completed.*'>>>,
   // '**' is zero or more segments, as the event emitter matches it.
   Assert<Equal<ComplyCubeEventTypesMatching<'check.completed.**'>, 'check.completed' | ComplyCubeEventTypesMatching<'check.completed.*'>>>,
@@ -94,7 +102,12 @@ export type PatternsRouteTheRightTypes = [
   Assert<Equal<ComplyCubeEventTypesMatching<'*.session.*'>, Extract<ComplyCubeEventType, `workflow.${string}`>>>,
   Assert<Equal<ComplyCubeEventTypesMatching<'**.deleted'>, ComplyCubeEventTypesMatching<'*.deleted'>>>,
   Assert<Equal<ComplyCubeEventTypesMatching<'check.*.attention'>, 'check.completed.attention' | 'check.monitoring.attention'>>,
-  Assert<Equal<ComplyCubeEventTypesMatching<'check.completed.clear' | 'client.*'>, 'check.completed.clear' | ComplyCubeEventTypesMatching<'client.*'>>>,
+  Assert<
+    Equal<
+      ComplyCubeEventTypesMatching<'check.completed.clear' | 'client.*'>,
+      'check.completed.clear' | ComplyCubeEventTypesMatching<'client.*'>
+    >
+  >,
   Assert<Equal<ComplyCubeEventTypesMatching<'*'>, ComplyCubeEventType>>,
   Assert<Equal<ComplyCubeEventTypesMatching<ComplyCubeEventPattern>, ComplyCubeEventType>>,
 ];

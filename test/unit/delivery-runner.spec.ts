@@ -59,7 +59,13 @@ class ScriptedStore extends MemoryIdempotencyStore {
 
 const HOUR = 60 * 60 * 1000;
 
-function setUp(options: { store?: ComplyCubeIdempotencyStore | false; abandonAfterMs?: number; onHandlerError?: DeliverySettings['onHandlerError'] } = {}) {
+function setUp(
+  options: {
+    store?: ComplyCubeIdempotencyStore | false;
+    abandonAfterMs?: number;
+    onHandlerError?: DeliverySettings['onHandlerError'];
+  } = {},
+) {
   const table = new HandlerTable();
   const metrics = new ComplyCubeWebhookMetrics();
   const store = options.store === undefined ? new ScriptedStore() : options.store;
@@ -89,9 +95,11 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
   it('after a failure, runs only the handlers that have not succeeded', async () => {
     const { table, runner, metrics } = setUp();
     let failures = 1;
-    table.handlers.set('a', () => undefined).set('b', () => {
-      if (failures-- > 0) throw new Error('b failed');
-    });
+    table.handlers
+      .set('a', () => undefined)
+      .set('b', () => {
+        if (failures-- > 0) throw new Error('b failed');
+      });
     const sent = event();
     expect(await runner.run(sent)).toBe('failed');
     expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('handled');
@@ -155,17 +163,20 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     expect(await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: [] });
   });
 
-  it.each(['claim', 'markHandlerDone', 'complete'] as const)('answers store-error when %s fails, and never holds the claim', async (operation) => {
-    const { table, runner, store, metrics } = setUp();
-    const scripted = store as ScriptedStore;
-    table.handlers.set('a', () => undefined);
-    scripted.failing.add(operation);
-    const sent = event();
-    expect(await runner.run(sent)).toBe('store-error');
-    expect(metrics.snapshot().storeErrors).toBe(1);
-    scripted.failing.clear();
-    expect((await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).status).toBe('claimed');
-  });
+  it.each(['claim', 'markHandlerDone', 'complete'] as const)(
+    'answers store-error when %s fails, and never holds the claim',
+    async (operation) => {
+      const { table, runner, store, metrics } = setUp();
+      const scripted = store as ScriptedStore;
+      table.handlers.set('a', () => undefined);
+      scripted.failing.add(operation);
+      const sent = event();
+      expect(await runner.run(sent)).toBe('store-error');
+      expect(metrics.snapshot().storeErrors).toBe(1);
+      scripted.failing.clear();
+      expect((await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).status).toBe('claimed');
+    },
+  );
 
   it('gives up a delivery whose handler never settles, keeping what succeeded and reporting what did not', async () => {
     const reports: Array<{ error: unknown; handlerKey: string }> = [];

@@ -60,7 +60,8 @@ function objectIdProblems(event: object): string[] {
     }
     if (typeof object.id === 'string' && OBJECT_ID.test(object.id) && typeof object.createdAt === 'string') {
       const idTime = new Date(objectIdSeconds(object.id) * 1000).toISOString();
-      if (objectIdSeconds(object.id) !== secondsOf(object.createdAt)) problems.push(`${path}.id holds ${idTime}, not its createdAt ${object.createdAt}`);
+      if (objectIdSeconds(object.id) !== secondsOf(object.createdAt))
+        problems.push(`${path}.id holds ${idTime}, not its createdAt ${object.createdAt}`);
     }
     for (const [key, field] of Object.entries(object)) visit(field, `${path}.${key}`);
   };
@@ -105,7 +106,8 @@ describe('event fixtures', () => {
     } else if (type === 'check.pending' || type.endsWith('.created')) {
       expect(keys).toEqual(expect.arrayContaining(['id', 'createdAt', 'updatedAt']));
       expect(payload.createdAt).toBe(payload.updatedAt);
-      if (type === 'check.pending') expect(payload).toMatchObject({ status: 'pending', type: expect.any(String), clientId: expect.any(String) });
+      if (type === 'check.pending')
+        expect(payload).toMatchObject({ status: 'pending', type: expect.any(String), clientId: expect.any(String) });
     } else {
       expect(type.startsWith('workflow.session.')).toBe(true);
       expect(keys).toContain('id');
@@ -123,7 +125,8 @@ describe('event fixtures', () => {
         if (Array.isArray(value)) value.forEach(visit);
         else if (typeof value === 'object' && value !== null) {
           const { id, createdAt } = value as Record<string, unknown>;
-          if (typeof id === 'string' && typeof createdAt === 'string') createdAtById.set(id, (createdAtById.get(id) ?? new Set()).add(createdAt));
+          if (typeof id === 'string' && typeof createdAt === 'string')
+            createdAtById.set(id, (createdAtById.get(id) ?? new Set()).add(createdAt));
           Object.values(value).forEach(visit);
         }
       };
@@ -144,12 +147,16 @@ describe('event fixtures', () => {
 
   it('the ObjectId check finds what it looks for', () => {
     const createdAt = '2020-05-29T20:30:54.964Z';
-    expect(objectIdProblems({ id: '5ed170fe99c81a0007b9a3d3', createdAt, payload: { id: '5ed170fe99c81a0007b9a3d4', createdAt } })).toEqual([]);
+    expect(objectIdProblems({ id: '5ed170fe99c81a0007b9a3d3', createdAt, payload: { id: '5ed170fe99c81a0007b9a3d4', createdAt } })).toEqual(
+      [],
+    );
     expect(objectIdProblems({ id: '5ed170ff99c81a0007b9a3d3', createdAt, payload: {} })).toEqual([
       '$.id 5ed170ff99c81a0007b9a3d3 was created after the event (2020-05-29T20:30:54.964Z)',
       '$.id holds 2020-05-29T20:30:55.000Z, not its createdAt 2020-05-29T20:30:54.964Z',
     ]);
-    expect(objectIdProblems({ id: 'evt_1', createdAt, payload: { clientId: 5, images: [{ id: '5ed170fd99c81a0007b9a3d3', createdAt }] } })).toEqual([
+    expect(
+      objectIdProblems({ id: 'evt_1', createdAt, payload: { clientId: 5, images: [{ id: '5ed170fd99c81a0007b9a3d3', createdAt }] } }),
+    ).toEqual([
       '$.id "evt_1" is not an ObjectId',
       '$.payload.clientId 5 is not an ObjectId',
       '$.payload.images[0].id holds 2020-05-29T20:30:53.000Z, not its createdAt 2020-05-29T20:30:54.964Z',

@@ -201,20 +201,26 @@ describeWithRedis(`RedisIdempotencyStore on a real redis-server, ioredis ${iored
   });
 
   describe('with the client it creates from { url }', () => {
-    storeContract(async () => {
-      const store = new RedisIdempotencyStore({ url: redis.url, keyPrefix: `contract-${hexId()}` });
-      stores.push(store);
-      await store.open();
-      return store;
-    }, { pass: sleep });
+    storeContract(
+      async () => {
+        const store = new RedisIdempotencyStore({ url: redis.url, keyPrefix: `contract-${hexId()}` });
+        stores.push(store);
+        await store.open();
+        return store;
+      },
+      { pass: sleep },
+    );
   });
 
   describe('given the ioredis client itself', () => {
-    storeContract(async () => {
-      const client = new Redis(redis.url);
-      clients.push(client);
-      return new RedisIdempotencyStore(client);
-    }, { pass: sleep });
+    storeContract(
+      async () => {
+        const client = new Redis(redis.url);
+        clients.push(client);
+        return new RedisIdempotencyStore(client);
+      },
+      { pass: sleep },
+    );
   });
 
   it('works through the ioredis client it is given, and leaves closing it to its owner', async () => {
@@ -296,7 +302,13 @@ describeWithRedis(`RedisIdempotencyStore on a real redis-server, ioredis ${iored
 
   it('never quotes a URL in its errors: it may carry a password', () => {
     const url = 'redis://default:s3cret-password@127.0.0.1:6379';
-    const misuses: unknown[] = [{ uri: url }, [url], { url, client: { eval: async () => null } }, { url, keyPrefix: '' }, { url, operationTimeoutMs: -1 }];
+    const misuses: unknown[] = [
+      { uri: url },
+      [url],
+      { url, client: { eval: async () => null } },
+      { url, keyPrefix: '' },
+      { url, operationTimeoutMs: -1 },
+    ];
     for (const input of misuses) {
       let message = '';
       try {

@@ -30,9 +30,7 @@ interface Snippet {
   code: string;
 }
 
-type Placement =
-  | { kind: 'file'; path: string; source: string }
-  | { kind: 'imports'; imports: string[]; entries: string };
+type Placement = { kind: 'file'; path: string; source: string } | { kind: 'imports'; imports: string[]; entries: string };
 
 const WHOLE_FILE = /^\/\/ (src\/[\w./-]+\.ts)\s*$/;
 const MODULE_IMPORTS = /^\/\/ in src\/app\.module\.ts, AppModule's imports\b/;
@@ -133,7 +131,9 @@ describe('README snippets', () => {
   const placed = snippets.map((snippet) => ({ snippet, placement: placementOf(snippet) }));
 
   it('say on their first line which file they belong to', () => {
-    const unplaced = placed.filter(({ placement }) => !placement).map(({ snippet }) => `README.md:${snippet.line}: ${snippet.code.split('\n')[0]}`);
+    const unplaced = placed
+      .filter(({ placement }) => !placement)
+      .map(({ snippet }) => `README.md:${snippet.line}: ${snippet.code.split('\n')[0]}`);
     expect(unplaced).toEqual([]);
   });
 
@@ -154,7 +154,10 @@ describe('README snippets', () => {
       if (placement.kind === 'imports') moduleImports.push({ placement, line: snippet.line });
       else if (quickStart.has(placement.path)) replacements.push({ ...placement, line: snippet.line });
       else {
-        expect([`README.md:${snippet.line}: ${placement.path}`, added.has(placement.path)]).toEqual([`README.md:${snippet.line}: ${placement.path}`, false]);
+        expect([`README.md:${snippet.line}: ${placement.path}`, added.has(placement.path)]).toEqual([
+          `README.md:${snippet.line}: ${placement.path}`,
+          false,
+        ]);
         added.set(placement.path, { source: placement.source, line: snippet.line });
       }
     }
@@ -170,7 +173,8 @@ describe('README snippets', () => {
         for (const [path, source] of Object.entries(NEST_NEW_FILES)) files.set(path, { source, from: `what nest new writes (${path})` });
         for (const [path, source] of quickStart) files.set(path, { source, from: `the quick start's ${path}` });
         for (const [path, { source, line }] of added) files.set(path, { source, from: `README.md:${line} (${path})` });
-        if (replacement) files.set(replacement.path, { source: replacement.source, from: `README.md:${replacement.line} (${replacement.path})` });
+        if (replacement)
+          files.set(replacement.path, { source: replacement.source, from: `README.md:${replacement.line} (${replacement.path})` });
         for (const [path, { source, from }] of files) {
           write(join(workDir, dir, path), source);
           origin.set(join(workDir, dir, path), from);

@@ -33,7 +33,10 @@ describe('diagnoseComplyCubeSubscription', () => {
   it('finds nothing wrong when an enabled webhook sends exactly what the handlers take', () => {
     const diagnosis = diagnoseComplyCubeSubscription({
       url: URL_,
-      webhooks: [webhook({ url: 'https://other.example.com/hook' }), webhook({ events: ['check.completed.clear', 'client.created', 'document.created', 'address.created'] })],
+      webhooks: [
+        webhook({ url: 'https://other.example.com/hook' }),
+        webhook({ events: ['check.completed.clear', 'client.created', 'document.created', 'address.created'] }),
+      ],
       handlerPatterns: ['check.completed.clear', '*.created'],
     });
     expect(diagnosis.findings).toEqual([]);

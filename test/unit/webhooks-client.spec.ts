@@ -69,7 +69,9 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
       );
       const updated = await client.update(stored.id, { enabled: true, events: ['*'] });
       expect(updated).toEqual(expect.objectContaining({ id: stored.id, enabled: true, events: ['*'] }));
-      expect(api.requests.at(-1)).toEqual(expect.objectContaining({ method: 'POST', path: `/webhooks/${stored.id}`, body: { enabled: true, events: ['*'] } }));
+      expect(api.requests.at(-1)).toEqual(
+        expect.objectContaining({ method: 'POST', path: `/webhooks/${stored.id}`, body: { enabled: true, events: ['*'] } }),
+      );
       await client.delete(stored.id);
       expect(api.webhooks.has(stored.id)).toBe(false);
       expect(api.requests.at(-1)).toEqual(expect.objectContaining({ method: 'DELETE', path: `/webhooks/${stored.id}` }));
@@ -127,23 +129,34 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
   });
 
   describe('webhook ids that could reach another path', () => {
-    it.each(['.', '..', '../5ed1712e99c81a0007b9a3d6', 'a/b', '/', 'a?b', 'a#b', 'a\\b', 'a b', ' ', '\t', 'a\nb', 'a\rb', 'a\u00a0b', 'a\u0000b', 'a\u007fb', ''])(
-      'refuses %j on get, update and delete before any request',
-      async (id) => {
-        const webhook = api.addWebhook({ url: 'https://a.example.com/hook', enabled: false });
-        const errors = [
-          await errorOf(client.get(id)),
-          await errorOf(client.update(id, { enabled: true })),
-          await errorOf(client.delete(id)),
-        ];
-        for (const error of errors) {
-          expect(error).toBeInstanceOf(ComplyCubeWebhookRequestError);
-          expect(error.message).toMatch(/^A webhook id (cannot be '.' or '..' nor contain|must be a non-empty string)/);
-        }
-        expect(api.requests).toEqual([]);
-        expect(api.webhooks.get(webhook.id)?.enabled).toBe(false);
-      },
-    );
+    it.each([
+      '.',
+      '..',
+      '../5ed1712e99c81a0007b9a3d6',
+      'a/b',
+      '/',
+      'a?b',
+      'a#b',
+      'a\\b',
+      'a b',
+      ' ',
+      '\t',
+      'a\nb',
+      'a\rb',
+      'a\u00a0b',
+      'a\u0000b',
+      'a\u007fb',
+      '',
+    ])('refuses %j on get, update and delete before any request', async (id) => {
+      const webhook = api.addWebhook({ url: 'https://a.example.com/hook', enabled: false });
+      const errors = [await errorOf(client.get(id)), await errorOf(client.update(id, { enabled: true })), await errorOf(client.delete(id))];
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(ComplyCubeWebhookRequestError);
+        expect(error.message).toMatch(/^A webhook id (cannot be '.' or '..' nor contain|must be a non-empty string)/);
+      }
+      expect(api.requests).toEqual([]);
+      expect(api.webhooks.get(webhook.id)?.enabled).toBe(false);
+    });
 
     it('still takes ids of other shapes than 24 hex characters, encoded', async () => {
       api.script({ status: 404, body: { type: 'resource_not_found', message: 'Webhook not found.' } });
@@ -157,7 +170,13 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
       const badKey = new ComplyCubeWebhooksClient({ apiKey: 'wrong-key', baseUrl: api.baseUrl, retryDelayMs: 1 });
       const error = (await errorOf(badKey.list())) as ComplyCubeApiError;
       expect(error).toBeInstanceOf(ComplyCubeApiError);
-      expect(error).toMatchObject({ status: 401, type: 'authentication_error', apiMessage: 'Invalid API key.', method: 'GET', attempts: 1 });
+      expect(error).toMatchObject({
+        status: 401,
+        type: 'authentication_error',
+        apiMessage: 'Invalid API key.',
+        method: 'GET',
+        attempts: 1,
+      });
       expect(error.message).toContain('answered 401');
     });
 
@@ -272,7 +291,7 @@ describe('ComplyCubeWebhooksClient against a fake ComplyCube API', () => {
   });
 
   describe('configuration', () => {
-    it('defaults to ComplyCube\'s HTTPS base URL', () => {
+    it("defaults to ComplyCube's HTTPS base URL", () => {
       expect(new ComplyCubeWebhooksClient({ apiKey: 'k' }).baseUrl).toBe(DEFAULT_COMPLYCUBE_API_URL);
       expect(DEFAULT_COMPLYCUBE_API_URL).toBe('https://api.complycube.com/v1');
     });

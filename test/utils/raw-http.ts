@@ -10,12 +10,7 @@ export interface RawResponse {
  * POSTs exact bytes with exact header lines (repeated names stay repeated, nothing is added but
  * Host and Content-Length), over a kept-alive loopback connection.
  */
-export function rawPost(
-  url: string,
-  body: Buffer,
-  headers: ReadonlyArray<readonly [string, string]>,
-  agent: Agent,
-): Promise<RawResponse> {
+export function rawPost(url: string, body: Buffer, headers: ReadonlyArray<readonly [string, string]>, agent: Agent): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const raw: string[] = ['host', target.host, 'content-length', String(body.length)];

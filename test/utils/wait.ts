@@ -14,5 +14,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * the microtasks and I/O callbacks before the next turn of the event loop): a condition, not a timer.
  */
 export function isPending(promise: Promise<unknown>): Promise<boolean> {
-  return Promise.race([promise.then(() => false, () => false), new Promise<boolean>((resolve) => setImmediate(() => resolve(true)))]);
+  return Promise.race([
+    promise.then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(true))),
+  ]);
 }

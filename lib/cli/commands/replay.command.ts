@@ -43,7 +43,9 @@ export const replayCommand: CliCommand = {
 async function replay(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (positionals.length !== 1) {
-    throw new CliUsageError(positionals.length === 0 ? 'which file? e.g. replay event.json' : `expected one file, got ${positionals.length}`);
+    throw new CliUsageError(
+      positionals.length === 0 ? 'which file? e.g. replay event.json' : `expected one file, got ${positionals.length}`,
+    );
   }
   const url = parseEndpointUrl(values.url, { insecure: values.insecure });
   const secret = await resolveSecret(values, io, readsBodyFromStdin(positionals[0]));

@@ -69,7 +69,9 @@ async function trigger(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length !== 1) {
     throw new CliUsageError(
-      positionals.length === 0 ? "which event type? e.g. 'trigger check.completed.clear' ('trigger --list' lists them)" : `expected one event type, got ${positionals.length}`,
+      positionals.length === 0
+        ? "which event type? e.g. 'trigger check.completed.clear' ('trigger --list' lists them)"
+        : `expected one event type, got ${positionals.length}`,
     );
   }
   const type = positionals[0];

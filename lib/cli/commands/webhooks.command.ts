@@ -144,13 +144,15 @@ function forTerminal(webhook: ComplyCubeWebhook): ComplyCubeWebhook {
 
 function describeList(webhooks: ComplyCubeWebhook[]): string {
   if (webhooks.length === 0) return 'No webhooks.';
-  const rows = webhooks.map(forTerminal).map((webhook) => [
-    webhook.id,
-    webhook.enabled ? 'enabled' : 'DISABLED',
-    webhook.url,
-    summarizeEvents(webhook.events),
-    webhook.description ?? '',
-  ]);
+  const rows = webhooks
+    .map(forTerminal)
+    .map((webhook) => [
+      webhook.id,
+      webhook.enabled ? 'enabled' : 'DISABLED',
+      webhook.url,
+      summarizeEvents(webhook.events),
+      webhook.description ?? '',
+    ]);
   return formatTable(['ID', 'STATE', 'URL', 'EVENTS', 'DESCRIPTION'], rows);
 }
 
