@@ -47,13 +47,13 @@ function withEndpoint(definition: DynamicModule, extras: ComplyCubeWebhookModule
       {
         provide: COMPLYCUBE_ENDPOINT,
         inject: [COMPLYCUBE_WEBHOOK_OPTIONS, ComplyCubeEndpointRegistry, ComplyCubeEventDispatcher, ComplyCubeWebhookMetrics],
-        useFactory: (
+        useFactory: async (
           options: unknown,
           registry: ComplyCubeEndpointRegistry,
           dispatcher: ComplyCubeEventDispatcher,
           metrics: ComplyCubeWebhookMetrics,
         ) => {
-          const endpoint = createEndpoint(registration, options, dispatcher, metrics);
+          const endpoint = await createEndpoint(registration, options, dispatcher, metrics);
           registry.add(endpoint);
           return endpoint;
         },

@@ -8,6 +8,7 @@
 export { ComplyCubeWebhookModule } from './complycube-webhook.module';
 export type { ComplyCubeWebhookModuleOptions } from './endpoint/endpoint-options.interface';
 export type { ComplyCubeIdempotencyOptions } from './delivery/delivery-settings';
+export type { ComplyCubeQueueOptions, ComplyCubeQueueRole } from './queue/queue-options';
 export { ComplyCubeHandlerAbandonedError, ComplyCubeWebhookConfigurationError } from './common/errors';
 
 // Handlers and the events they receive
@@ -53,9 +54,13 @@ export { RedisIdempotencyStore } from './delivery/redis-idempotency.store';
 export type { ComplyCubeRedisClient, RedisIdempotencyStoreOptions } from './delivery/redis-idempotency.store';
 export type { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './delivery/idempotency-store.interface';
 export { ComplyCubeWebhookMetrics } from './delivery/webhook.metrics';
+export type { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, ComplyCubeFailedAttempt } from './delivery/dead-letter';
 export type { ComplyCubeWebhookCounters } from './delivery/webhook.metrics';
 
 // The app's endpoints
 export { ComplyCubeWebhookEndpoints } from './endpoint/webhook-endpoints';
 export type { ComplyCubeDeliverOptions, ComplyCubeWebhookEndpointInfo } from './endpoint/webhook-endpoints';
 export type { ComplyCubeWebhookReceipt } from './endpoint/receiver';
+export { ComplyCubeDeadLetters } from './endpoint/dead-letters';
+export type { ComplyCubeDeadLetterQuery, ComplyCubeDeadLetterRetry } from './endpoint/dead-letters';
+export type { ComplyCubeDeadLetterOptions } from './endpoint/store-dead-letters';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ComplyCubeHandlerAbandonedError, describeError } from '../common/errors';
-import { PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
+import { HandlerFailure, PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
 import { ComplyCubeEventDispatcher, Dispatch } from '../dispatch/event.dispatcher';
 import { ComplyCubeEvent } from '../events/event.interface';
 import { DeliverySettings, IdempotencySettings } from './delivery-settings';
@@ -24,6 +24,22 @@ export type DeliveryOutcome =
   /** The caller stopped waiting before any handler started: the claim was released. */
   | 'not-started';
 
+/** How a delivery ended, and which handlers failed or never settled in it (none unless `failed` or `abandoned`). */
+export interface DeliveryResult {
+  readonly outcome: DeliveryOutcome;
+  readonly failures: readonly HandlerFailure[];
+}
+
+const NO_FAILURES: readonly HandlerFailure[] = Object.freeze([]);
+/** The results that carry no failure, allocated once. */
+const RESULTS = Object.freeze({
+  handled: Object.freeze({ outcome: 'handled', failures: NO_FAILURES }),
+  duplicate: Object.freeze({ outcome: 'duplicate', failures: NO_FAILURES }),
+  'in-flight': Object.freeze({ outcome: 'in-flight', failures: NO_FAILURES }),
+  'store-error': Object.freeze({ outcome: 'store-error', failures: NO_FAILURES }),
+  'not-started': Object.freeze({ outcome: 'not-started', failures: NO_FAILURES }),
+} satisfies Record<string, DeliveryResult>);
+
 export interface DeliveryRunOptions {
   /** Aborted when the caller no longer waits for the outcome; handlers not yet started are not started. */
   signal?: AbortSignal;
@@ -38,7 +54,7 @@ export interface DeliveryRunOptions {
  */
 export class DeliveryRunner {
   private readonly logger = new Logger('ComplyCubeWebhooks');
-  private readonly running = new Set<Promise<DeliveryOutcome>>();
+  private readonly running = new Set<Promise<DeliveryResult>>();
 
   constructor(
     private readonly dispatcher: ComplyCubeEventDispatcher,
@@ -50,7 +66,7 @@ export class DeliveryRunner {
    * Runs the handlers of `event`, which is frozen first: handlers get an envelope they cannot
    * change, and the id and type recorded are the ones received.
    */
-  run(event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}): Promise<DeliveryOutcome> {
+  run(event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}): Promise<DeliveryResult> {
     const frozen = Object.isFrozen(event) ? event : Object.freeze(event);
     const run = this.settings.idempotency ? this.runOnce(frozen, this.settings.idempotency, options.signal) : this.runAll(frozen);
     this.running.add(run);
@@ -68,12 +84,12 @@ export class DeliveryRunner {
     clearTimeout(timer);
   }
 
-  private async runAll(event: ComplyCubeEvent<string>): Promise<DeliveryOutcome> {
+  private async runAll(event: ComplyCubeEvent<string>): Promise<DeliveryResult> {
     const { failed } = await this.dispatch(event).result;
-    return failed.length > 0 ? 'failed' : 'handled';
+    return failed.length > 0 ? { outcome: 'failed', failures: failed } : RESULTS.handled;
   }
 
-  private async runOnce(event: ComplyCubeEvent<string>, idempotency: IdempotencySettings, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  private async runOnce(event: ComplyCubeEvent<string>, idempotency: IdempotencySettings, signal?: AbortSignal): Promise<DeliveryResult> {
     const began = performance.now();
     const { id } = event;
     const { store, claimTtlMs, ttlMs, abandonAfterMs } = idempotency;
@@ -88,14 +104,14 @@ export class DeliveryRunner {
       this.storeFailed('claim', event, error);
       // A claim that reaches the store late must not block the retry until it expires.
       void store.release(key, owner).catch(() => undefined);
-      return 'store-error';
+      return RESULTS['store-error'];
     }
-    if (claim.status === 'completed') return 'duplicate';
-    if (claim.status === 'in-flight') return 'in-flight';
+    if (claim.status === 'completed') return RESULTS.duplicate;
+    if (claim.status === 'in-flight') return RESULTS['in-flight'];
     if (signal?.aborted) {
       // The claim took longer than the caller would wait: leave the event to the next delivery.
       await release();
-      return 'not-started';
+      return RESULTS['not-started'];
     }
 
     const done = new Set(claim.doneHandlerKeys);
@@ -139,24 +155,24 @@ export class DeliveryRunner {
       clearTimeout(giveUp);
       if (settled === 'abandon') {
         abandoned = true;
-        this.abandon(event, dispatch, abandonAfterMs);
+        const failures = this.abandon(event, dispatch, abandonAfterMs);
         await Promise.all(records);
         await release();
-        return 'abandoned';
+        return { outcome: 'abandoned', failures };
       }
       const recorded = (await Promise.all(records)).every(Boolean);
       if (settled.failed.length > 0 || !recorded) {
         await release();
-        return settled.failed.length > 0 ? 'failed' : 'store-error';
+        return settled.failed.length > 0 ? { outcome: 'failed', failures: settled.failed } : RESULTS['store-error'];
       }
       try {
         await store.complete(key, owner, ttlMs);
       } catch (error) {
         this.storeFailed('completion', event, error);
         await release();
-        return 'store-error';
+        return RESULTS['store-error'];
       }
-      return 'handled';
+      return RESULTS.handled;
     } catch (error) {
       // Unexpected (handler errors are collected, not thrown): free the event for the retry.
       await store.release(key, owner).catch(() => undefined);
@@ -167,16 +183,19 @@ export class DeliveryRunner {
     }
   }
 
-  private abandon(event: ComplyCubeEvent<string>, dispatch: Dispatch, abandonAfterMs: number): void {
+  /** Reports the handlers that never settled, and returns them as the delivery's failures. */
+  private abandon(event: ComplyCubeEvent<string>, dispatch: Dispatch, abandonAfterMs: number): HandlerFailure[] {
     const unsettled = dispatch.pendingHandlerKeys();
     this.metrics.count('abandoned');
     this.logger.error(
       `Gave up ComplyCube event ${event.id} (${event.type}) after ${abandonAfterMs} ms: handler${unsettled.length === 1 ? '' : 's'} ` +
         `${unsettled.join(', ')} never settled. Its claim is released; the next delivery runs ${unsettled.length === 1 ? 'it' : 'them'} again.`,
     );
-    for (const handlerKey of unsettled) {
-      this.reportToHook(new ComplyCubeHandlerAbandonedError(event.id, event.type, handlerKey, abandonAfterMs), event, handlerKey);
-    }
+    return unsettled.map((handlerKey) => {
+      const error = new ComplyCubeHandlerAbandonedError(event.id, event.type, handlerKey, abandonAfterMs);
+      this.reportToHook(error, event, handlerKey);
+      return { handlerKey, error };
+    });
   }
 
   /** Starts the dispatch and reports each failure as it happens (counter, onHandlerError). */

@@ -28,8 +28,42 @@ export interface ComplyCubeIdempotencyStore {
   complete(key: string, owner: string, ttlMs: number): Promise<void>;
   /** Drops the owner's claim without completing, so the next delivery handles what is left. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * Whether the event is completed, without claiming it. Queue mode reads it to answer a redelivery
+   * of an event whose job was removed after it ran; a store without it makes such a redelivery a job
+   * that finds the event done and runs nothing.
+   */
+  isCompleted?(key: string): Promise<boolean>;
   /** Called once at application start (connect, check dependencies). */
   open?(): Promise<void>;
   /** Called at application shutdown; must be safe to call more than once. */
   close?(): Promise<void>;
+}
+
+/**
+ * What dead letters without a queue (the `deadLetters` option) need from a store, besides the
+ * idempotency records: counting an event's failed deliveries and keeping the events set aside.
+ * `MemoryIdempotencyStore` and `RedisIdempotencyStore` implement it. Dead letters are JSON text.
+ */
+export interface ComplyCubeDeadLetterStore {
+  /** Counts one failed delivery of the event and returns how many there have been; the count lasts `ttlMs`. */
+  countFailedDelivery(key: string, ttlMs: number): Promise<number>;
+  /** Keeps a dead letter under the event's key for `ttlMs`, replacing any earlier one. */
+  saveDeadLetter(key: string, deadLetter: string, ttlMs: number): Promise<void>;
+  getDeadLetter(key: string): Promise<string | undefined>;
+  /** Every dead letter kept, oldest first. */
+  listDeadLetters(): Promise<Array<{ key: string; deadLetter: string }>>;
+  /** Removes a dead letter and the event's failed-delivery count; false when there was none. */
+  deleteDeadLetter(key: string): Promise<boolean>;
+}
+
+export function isDeadLetterStore(store: unknown): store is ComplyCubeDeadLetterStore {
+  const methods: Array<keyof ComplyCubeDeadLetterStore> = [
+    'countFailedDelivery',
+    'saveDeadLetter',
+    'getDeadLetter',
+    'listDeadLetters',
+    'deleteDeadLetter',
+  ];
+  return methods.every((method) => typeof (store as Record<string, unknown> | undefined)?.[method] === 'function');
 }

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './idempotency-store.interface';
+import { ComplyCubeClaimResult, ComplyCubeDeadLetterStore, ComplyCubeIdempotencyStore } from './idempotency-store.interface';
 
 export interface MemoryIdempotencyStoreOptions {
   /** Most events remembered at once; the least recently used are forgotten first. Default 100 000. */
@@ -53,8 +53,10 @@ const COMPLETED: EventRecord = Object.freeze({ done: Object.freeze([]), complete
  * Right for a single instance; records are lost on restart, so a redelivery after a restart runs
  * the handlers again. Use `RedisIdempotencyStore` when several instances receive webhooks.
  */
-export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
+export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore, ComplyCubeDeadLetterStore {
   private readonly records: LRUCache<string, EventRecord>;
+  private readonly failedDeliveries: LRUCache<string, number>;
+  private readonly deadLetters: LRUCache<string, string>;
   private readonly running = new Map<string, RunningClaim>();
   private runningBytes = 0;
   private readonly maxBytes: number;
@@ -78,6 +80,15 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
     this.records = options.now
       ? new LRUCache<string, EventRecord>({ ...bounds, perf: { now: options.now }, ttlResolution: 0 })
       : new LRUCache<string, EventRecord>(bounds);
+    const clock = options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {};
+    this.failedDeliveries = new LRUCache<string, number>({ max: maxEntries, ...clock });
+    // Dead letters hold whole events: bounded by the same bytes as the records.
+    this.deadLetters = new LRUCache<string, string>({
+      max: maxEntries,
+      maxSize: this.maxBytes,
+      sizeCalculation: (deadLetter, key) => RECORD_OVERHEAD_BYTES + (key.length + deadLetter.length) * 2,
+      ...clock,
+    });
   }
 
   /** How many events are remembered now, running ones included. */
@@ -105,6 +116,10 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
     // While the event runs, its done handlers live with the claim, out of the evictable records.
     this.records.delete(key);
     return { status: 'claimed', doneHandlerKeys: [...done] };
+  }
+
+  async isCompleted(key: string): Promise<boolean> {
+    return this.records.get(key)?.completed === true;
   }
 
   async renewClaim(key: string, owner: string, claimTtlMs: number): Promise<boolean> {
@@ -145,6 +160,31 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore {
     if (!held || held.owner !== owner) return;
     this.forget(key, held);
     this.keepDone(key, held);
+  }
+
+  async countFailedDelivery(key: string, ttlMs: number): Promise<number> {
+    const count = (this.failedDeliveries.get(key) ?? 0) + 1;
+    this.failedDeliveries.set(key, count, { ttl: ttlMs });
+    return count;
+  }
+
+  async saveDeadLetter(key: string, deadLetter: string, ttlMs: number): Promise<void> {
+    this.deadLetters.delete(key);
+    this.deadLetters.set(key, deadLetter, { ttl: ttlMs });
+  }
+
+  async getDeadLetter(key: string): Promise<string | undefined> {
+    return this.deadLetters.get(key);
+  }
+
+  async listDeadLetters(): Promise<Array<{ key: string; deadLetter: string }>> {
+    // The cache lists the most recently used first.
+    return [...this.deadLetters.entries()].map(([key, deadLetter]) => ({ key, deadLetter })).reverse();
+  }
+
+  async deleteDeadLetter(key: string): Promise<boolean> {
+    this.failedDeliveries.delete(key);
+    return this.deadLetters.delete(key);
   }
 
   private forget(key: string, held: RunningClaim): void {

@@ -44,3 +44,41 @@ export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** KEYS[1] the completed flag. Returns 1 when it is set. */
+export const EXISTS_SCRIPT = `return redis.call('EXISTS', KEYS[1])`;
+
+/** KEYS[1] the failed-delivery count. ARGV: ttlMs. Returns the count after this failure. */
+export const COUNT_FAILURE_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return count
+`;
+
+/** KEYS[1] the dead letter. ARGV: the dead letter (JSON), ttlMs. */
+export const SAVE_DEAD_LETTER_SCRIPT = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** KEYS[1] the dead-letter index (a sorted set of event keys by time). ARGV: event key, time. */
+export const INDEX_DEAD_LETTER_SCRIPT = `
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+`;
+
+/** KEYS[1] a key to read. */
+export const GET_SCRIPT = `return redis.call('GET', KEYS[1])`;
+
+/** KEYS[1] the dead-letter index. Returns every event key, oldest first. */
+export const LIST_INDEX_SCRIPT = `return redis.call('ZRANGE', KEYS[1], 0, -1)`;
+
+/** KEYS[1] the dead letter, KEYS[2] the failed-delivery count. Returns 1 when a dead letter was removed. */
+export const DELETE_DEAD_LETTER_SCRIPT = `
+local removed = redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[2])
+return removed
+`;
+
+/** KEYS[1] the dead-letter index. ARGV: the event key. */
+export const UNINDEX_DEAD_LETTER_SCRIPT = `return redis.call('ZREM', KEYS[1], ARGV[1])`;

@@ -1,7 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { ComplyCubeWebhookConfigurationError } from '../common/errors';
-import { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './idempotency-store.interface';
-import { CLAIM_SCRIPT, COMPLETE_SCRIPT, MARK_DONE_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-idempotency.scripts';
+import { loadOptionalPeer } from '../common/optional-peer';
+import { ComplyCubeClaimResult, ComplyCubeDeadLetterStore, ComplyCubeIdempotencyStore } from './idempotency-store.interface';
+import {
+  CLAIM_SCRIPT,
+  COMPLETE_SCRIPT,
+  COUNT_FAILURE_SCRIPT,
+  DELETE_DEAD_LETTER_SCRIPT,
+  EXISTS_SCRIPT,
+  GET_SCRIPT,
+  INDEX_DEAD_LETTER_SCRIPT,
+  LIST_INDEX_SCRIPT,
+  MARK_DONE_SCRIPT,
+  RELEASE_SCRIPT,
+  RENEW_SCRIPT,
+  SAVE_DEAD_LETTER_SCRIPT,
+  UNINDEX_DEAD_LETTER_SCRIPT,
+} from './redis-idempotency.scripts';
 
 /** The part of an ioredis client the store uses; any ioredis `Redis` or `Cluster` fits. */
 export interface ComplyCubeRedisClient {
@@ -76,7 +90,7 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
  * (`SET NX PX` underneath), so one event is handled by one instance at a time; a crashed instance's
  * claim expires after the claim TTL. `ioredis` is loaded only when this store creates its client.
  */
-export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
+export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore, ComplyCubeDeadLetterStore {
   private readonly logger = new Logger('ComplyCubeWebhooks');
   /** Prefix of every key the store writes. */
   readonly keyPrefix: string;
@@ -153,6 +167,11 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
     return { status: 'claimed', doneHandlerKeys };
   }
 
+  async isCompleted(key: string): Promise<boolean> {
+    const [, , completedKey] = this.keys(key);
+    return Number(await this.run(EXISTS_SCRIPT, [completedKey], [])) === 1;
+  }
+
   async renewClaim(key: string, owner: string, claimTtlMs: number): Promise<boolean> {
     const [claimKey] = this.keys(key);
     return Number(await this.run(RENEW_SCRIPT, [claimKey], [owner, Math.ceil(claimTtlMs)])) === 1;
@@ -170,6 +189,48 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
   async release(key: string, owner: string): Promise<void> {
     const [claimKey] = this.keys(key);
     await this.run(RELEASE_SCRIPT, [claimKey], [owner]);
+  }
+
+  async countFailedDelivery(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.run(COUNT_FAILURE_SCRIPT, [this.deadLetterKeys(key).failures], [Math.ceil(ttlMs)]));
+  }
+
+  async saveDeadLetter(key: string, deadLetter: string, ttlMs: number): Promise<void> {
+    await this.run(SAVE_DEAD_LETTER_SCRIPT, [this.deadLetterKeys(key).letter], [deadLetter, Math.ceil(ttlMs)]);
+    await this.run(INDEX_DEAD_LETTER_SCRIPT, [this.deadLetterIndex], [key, Date.now()]);
+  }
+
+  async getDeadLetter(key: string): Promise<string | undefined> {
+    const reply = await this.run(GET_SCRIPT, [this.deadLetterKeys(key).letter], []);
+    return typeof reply === 'string' ? reply : undefined;
+  }
+
+  async listDeadLetters(): Promise<Array<{ key: string; deadLetter: string }>> {
+    const keys = await this.run(LIST_INDEX_SCRIPT, [this.deadLetterIndex], []);
+    const found: Array<{ key: string; deadLetter: string }> = [];
+    for (const key of Array.isArray(keys) ? keys.map(String) : []) {
+      const deadLetter = await this.getDeadLetter(key);
+      // A dead letter past its TTL is gone: its entry in the index goes too.
+      if (deadLetter === undefined) await this.run(UNINDEX_DEAD_LETTER_SCRIPT, [this.deadLetterIndex], [key]);
+      else found.push({ key, deadLetter });
+    }
+    return found;
+  }
+
+  async deleteDeadLetter(key: string): Promise<boolean> {
+    const { letter, failures } = this.deadLetterKeys(key);
+    const removed = Number(await this.run(DELETE_DEAD_LETTER_SCRIPT, [letter, failures], [])) === 1;
+    await this.run(UNINDEX_DEAD_LETTER_SCRIPT, [this.deadLetterIndex], [key]);
+    return removed;
+  }
+
+  private get deadLetterIndex(): string {
+    return `${this.keyPrefix}:dead-letters`;
+  }
+
+  private deadLetterKeys(key: string): { letter: string; failures: string } {
+    const base = `${this.keyPrefix}:{${key}}`;
+    return { letter: `${base}:dead-letter`, failures: `${base}:failures` };
   }
 
   private keys(key: string): [claim: string, done: string, completed: string] {
@@ -192,12 +253,7 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore {
   }
 
   private async createClient(): Promise<void> {
-    let Redis: new (...args: unknown[]) => OwnedRedisClient;
-    try {
-      ({ Redis } = (await import('ioredis')) as unknown as { Redis: typeof Redis });
-    } catch {
-      throw new ComplyCubeWebhookConfigurationError("RedisIdempotencyStore needs the 'ioredis' package: run npm install ioredis.");
-    }
+    const { Redis } = await loadOptionalPeer<{ Redis: new (...args: unknown[]) => OwnedRedisClient }>('ioredis', 'RedisIdempotencyStore');
     // Fail queued commands after one reconnection attempt instead of twenty: the endpoint answers
     // 503 at once and ComplyCube retries, rather than holding the request until the deadline.
     const settings = { maxRetriesPerRequest: 1, ...this.options.redisOptions };

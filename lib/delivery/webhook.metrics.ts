@@ -4,7 +4,19 @@ import { Injectable } from '@nestjs/common';
 export type ComplyCubeRejectionReason = 'signature' | 'mediaType' | 'body' | 'rawBodyMissing';
 
 export type ComplyCubeCounterName =
-  'received' | 'verified' | 'handled' | 'duplicates' | 'inFlightConflicts' | 'handlerFailures' | 'timeouts' | 'abandoned' | 'storeErrors';
+  | 'received'
+  | 'verified'
+  | 'handled'
+  | 'duplicates'
+  | 'inFlightConflicts'
+  | 'handlerFailures'
+  | 'timeouts'
+  | 'abandoned'
+  | 'storeErrors'
+  | 'queued'
+  | 'queueErrors'
+  | 'jobFailures'
+  | 'deadLettered';
 
 /** A snapshot of the counters since the application started. */
 export interface ComplyCubeWebhookCounters {
@@ -14,11 +26,11 @@ export interface ComplyCubeWebhookCounters {
   verified: number;
   /** Requests rejected before any handler ran: 401 signature, 415 media type, 400 body, 500 raw body missing. */
   rejected: Record<ComplyCubeRejectionReason, number>;
-  /** Events answered 200 after every matching handler succeeded. */
+  /** Events whose every matching handler succeeded (answered 200 without a queue; a completed job with one). */
   handled: number;
-  /** Events answered 200 `duplicate` because they had been handled before. */
+  /** Events found handled before: answered 200 `duplicate`, or a job that ran nothing. */
   duplicates: number;
-  /** Events answered 409 because another delivery of the same id was being handled. */
+  /** Deliveries that found another delivery of the same id being handled (409 without a queue; a job delayed with one). */
   inFlightConflicts: number;
   /** Handler runs that threw or rejected. */
   handlerFailures: number;
@@ -28,6 +40,14 @@ export interface ComplyCubeWebhookCounters {
   abandoned: number;
   /** Failed idempotency store operations (each one that answered 503 and each background write). */
   storeErrors: number;
+  /** Queue mode: events stored as new jobs (answered 200 `queued`). */
+  queued: number;
+  /** Queue mode: deliveries answered 503 because Redis did not store the job in time. */
+  queueErrors: number;
+  /** Queue mode: job attempts that ended with a handler failure, an abandonment or a store error. */
+  jobFailures: number;
+  /** Events set aside as dead letters: jobs out of attempts, or (without a queue) the Nth failed delivery. */
+  deadLettered: number;
 }
 
 /**
@@ -69,6 +89,10 @@ export class ComplyCubeWebhookMetrics {
       timeouts: get('timeouts'),
       abandoned: get('abandoned'),
       storeErrors: get('storeErrors'),
+      queued: get('queued'),
+      queueErrors: get('queueErrors'),
+      jobFailures: get('jobFailures'),
+      deadLettered: get('deadLettered'),
     };
   }
 }

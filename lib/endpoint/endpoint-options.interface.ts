@@ -1,5 +1,8 @@
+import type { ComplyCubeDeadLetter } from '../delivery/dead-letter';
 import type { ComplyCubeHandlerErrorHook, ComplyCubeIdempotencyOptions } from '../delivery/delivery-settings';
 import type { ComplyCubeSubscriptionOptions } from '../management/subscription-options.interface';
+import type { ComplyCubeQueueOptions } from '../queue/queue-options';
+import type { ComplyCubeDeadLetterOptions } from './store-dead-letters';
 
 /** Options of one ComplyCube webhook endpoint, as `forRoot()` takes them or `forRootAsync()` resolves them. */
 export interface ComplyCubeWebhookModuleOptions {
@@ -25,6 +28,19 @@ export interface ComplyCubeWebhookModuleOptions {
   handlerTimeoutMs?: number;
   /** Called for every handler failure, e.g. to report it to Sentry. Its own errors are logged and ignored. */
   onHandlerError?: ComplyCubeHandlerErrorHook;
+  /**
+   * Queue mode: the endpoint verifies each event, stores it as a BullMQ job and answers
+   * `200 {"received":true,"queued":true}`; workers run the handlers, retrying with backoff, and a job
+   * out of attempts becomes a dead letter. Needs the optional peers `bullmq` and `ioredis`.
+   */
+  queue?: ComplyCubeQueueOptions;
+  /**
+   * Without a queue: set an event aside as a dead letter at its Nth failed delivery and answer it
+   * 200, so ComplyCube keeps the webhook enabled. Kept in the idempotency store.
+   */
+  deadLetters?: ComplyCubeDeadLetterOptions;
+  /** Called for every event that becomes a dead letter, e.g. to alert someone. Its own errors are logged and ignored. */
+  onDeadLetter?: (deadLetter: ComplyCubeDeadLetter) => void | Promise<void>;
 }
 
 /**

@@ -15,6 +15,11 @@ export class ComplyCubeEndpointRegistry {
     return this.endpoints;
   }
 
+  /** The endpoint whose idempotency records have this scope (its name, else its path). */
+  byScope(scope: string): ComplyCubeEndpoint | undefined {
+    return this.endpoints.find((endpoint) => endpoint.scope === scope);
+  }
+
   add(endpoint: ComplyCubeEndpoint): void {
     const route = routeKey(endpoint.path);
     if (this.endpoints.some((other) => routeKey(other.path) === route)) {

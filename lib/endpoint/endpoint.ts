@@ -1,14 +1,21 @@
-import { ComplyCubeWebhookConfigurationError } from '../common/errors';
+import { Logger } from '@nestjs/common';
+import { ComplyCubeWebhookConfigurationError, describeError } from '../common/errors';
 import { joinRoutePath } from '../common/route-path';
 import { DeliverySettings, describeOption, failOption, MAX_TIMER_MS, resolveDeliverySettings } from '../delivery/delivery-settings';
+import { ComplyCubeDeadLetter } from '../delivery/dead-letter';
 import { DeliveryRunner } from '../delivery/delivery.runner';
+import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
+import { QueueMode } from '../queue/queue-mode';
+import { QueueSettings, resolveQueueSettings } from '../queue/queue-options';
 import { ComplyCubeSignatureVerifier, createComplyCubeSignatureVerifier } from '../verification/verify';
 import { COMPLYCUBE_RESPONSE_WINDOW_MS, DEFAULT_HANDLER_TIMEOUT_MS } from './deadline';
 import type { ComplyCubeSubscriptionOptions } from '../management/subscription-options.interface';
 import type { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } from './endpoint-options.interface';
-import { ComplyCubeWebhookReceiver } from './receiver';
+import { QueueReceiver } from './queue.receiver';
+import { resolveStoreDeadLetters, StoreDeadLetters } from './store-dead-letters';
+import { ComplyCubeWebhookReceiver, EventReceiver } from './receiver';
 
 /** Injection token, local to each registration: its `ComplyCubeEndpoint`. */
 export const COMPLYCUBE_ENDPOINT = Symbol('COMPLYCUBE_ENDPOINT');
@@ -38,11 +45,27 @@ export interface ComplyCubeEndpoint extends ComplyCubeEndpointRegistration {
   readonly subscription?: ComplyCubeSubscriptionOptions;
   readonly delivery: DeliverySettings;
   readonly runner: DeliveryRunner;
-  readonly receiver: ComplyCubeWebhookReceiver;
+  readonly receiver: EventReceiver;
+  /** Queue mode: the BullMQ queue its events go to and the worker that runs them. */
+  readonly queue?: QueueMode;
+  /** Without a queue, with the `deadLetters` option: the dead letters kept in the idempotency store. */
+  readonly storeDeadLetters?: StoreDeadLetters;
+  /** Reports an event that became a dead letter: counted, logged, passed to `onDeadLetter`. */
+  readonly reportDeadLetter: (deadLetter: ComplyCubeDeadLetter) => void;
 }
 
+const logger = new Logger('ComplyCubeWebhooks');
 const NAME_FORMAT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const OPTION_KEYS = new Set(['secret', 'subscription', 'idempotency', 'handlerTimeoutMs', 'onHandlerError']);
+const OPTION_KEYS = new Set([
+  'secret',
+  'subscription',
+  'idempotency',
+  'handlerTimeoutMs',
+  'onHandlerError',
+  'queue',
+  'deadLetters',
+  'onDeadLetter',
+]);
 /** Fixed at import time, next to `useFactory`: what a factory returns cannot move the route. */
 const ROUTE_OPTION_KEYS = new Set(['path', 'name', 'decorators', 'isGlobal']);
 const LIKELY_MEANT: Record<string, string> = { handlerTimeout: 'handlerTimeoutMs', secrets: 'secret', onError: 'onHandlerError' };
@@ -68,13 +91,17 @@ export function defineEndpointRegistration(extras: ComplyCubeWebhookModuleExtras
   };
 }
 
-/** Resolves a registration's options at start-up; a wrong option stops the app with what to change. */
-export function createEndpoint(
+/**
+ * Resolves a registration's options at start-up; a wrong option stops the app with what to change.
+ * In queue mode it also loads BullMQ and sets up the queue (the worker starts once the app has
+ * subscribed every handler).
+ */
+export async function createEndpoint(
   registration: ComplyCubeEndpointRegistration,
   options: unknown,
   dispatcher: ComplyCubeEventDispatcher,
   metrics: ComplyCubeWebhookMetrics,
-): ComplyCubeEndpoint {
+): Promise<ComplyCubeEndpoint> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     failOption('the options must be an object such as { secret } (check what the forRootAsync factory returns).');
   }
@@ -94,9 +121,86 @@ export function createEndpoint(
         'a delivery is abandoned only after the endpoint has answered.',
     );
   }
+  const { onDeadLetter } = moduleOptions;
+  if (onDeadLetter !== undefined && typeof onDeadLetter !== 'function') {
+    failOption(`onDeadLetter must be a function (got ${describeOption(onDeadLetter)}).`);
+  }
+  const queueSettings = moduleOptions.queue === undefined ? undefined : resolveQueueSettings(moduleOptions.queue);
+  if (queueSettings) checkQueueStore(queueSettings, delivery);
+  const storeDeadLetters = resolveDeadLetters(moduleOptions.deadLetters, queueSettings, delivery, registration);
   const runner = new DeliveryRunner(dispatcher, delivery, metrics);
-  const receiver = new ComplyCubeWebhookReceiver(runner, handlerTimeoutMs, metrics);
-  return { ...registration, verify, handlerTimeoutMs, subscription: moduleOptions.subscription, delivery, runner, receiver };
+  const queue = queueSettings ? await QueueMode.create(queueSettings, delivery.idempotency?.store) : undefined;
+  const reportDeadLetter = (deadLetter: ComplyCubeDeadLetter): void => {
+    metrics.count('deadLettered');
+    const handlers = [...new Set(deadLetter.failures.flatMap((attempt) => attempt.handlers.map((handler) => handler.handlerKey)))];
+    logger.error(
+      `ComplyCube event ${deadLetter.eventId} (${deadLetter.eventType}) is a dead letter after ${deadLetter.attempts} attempts` +
+        `${handlers.length > 0 ? ` (failing: ${handlers.join(', ')})` : ''}: it waits for an operator. ` +
+        `Retry it with ComplyCubeDeadLetters.retry('${deadLetter.id}') or npx complycube-webhooks dead-letters retry.`,
+    );
+    if (!onDeadLetter) return;
+    const logHookError = (error: unknown): void =>
+      logger.error(`onDeadLetter threw for ComplyCube event ${deadLetter.eventId}: ${describeError(error)}`);
+    try {
+      void Promise.resolve(onDeadLetter(deadLetter)).catch(logHookError);
+    } catch (error) {
+      logHookError(error);
+    }
+  };
+  const receiver: EventReceiver = queue
+    ? new QueueReceiver(queue.eventQueue, { name: registration.name, scope: registration.scope }, queue.settings.enqueueTimeoutMs, metrics)
+    : new ComplyCubeWebhookReceiver(
+        runner,
+        handlerTimeoutMs,
+        metrics,
+        storeDeadLetters && { store: storeDeadLetters, report: reportDeadLetter },
+      );
+  return {
+    ...registration,
+    verify,
+    handlerTimeoutMs,
+    subscription: moduleOptions.subscription,
+    delivery,
+    runner,
+    receiver,
+    queue,
+    storeDeadLetters,
+    reportDeadLetter,
+  };
+}
+
+/** The `deadLetters` option: dead letters kept in the idempotency store, for endpoints without a queue. */
+function resolveDeadLetters(
+  option: unknown,
+  queue: QueueSettings | undefined,
+  delivery: DeliverySettings,
+  registration: ComplyCubeEndpointRegistration,
+): StoreDeadLetters | undefined {
+  if (option === undefined) return undefined;
+  if (queue) {
+    failOption(
+      "deadLetters is for endpoints without a queue: in queue mode a job out of attempts is a dead letter in BullMQ's failed set " +
+        '(queue.attempts says when). Remove deadLetters.',
+    );
+  }
+  const store = delivery.idempotency?.store;
+  const settings = resolveStoreDeadLetters(option, store);
+  return new StoreDeadLetters(
+    store as ConstructorParameters<typeof StoreDeadLetters>[0],
+    settings,
+    delivery.idempotency?.ttlMs ?? settings.ttlMs,
+    { name: registration.name, scope: registration.scope },
+  );
+}
+
+/** In queue mode, processes that only take events in or only run them must share their records. */
+function checkQueueStore(settings: QueueSettings, delivery: DeliverySettings): void {
+  if (settings.role !== 'both' && delivery.idempotency?.store instanceof MemoryIdempotencyStore) {
+    failOption(
+      `queue.role '${settings.role}' with the in-memory idempotency store: the endpoint and its workers run in different ` +
+        "processes and would not share their records. Use RedisIdempotencyStore (the queue's Redis will do).",
+    );
+  }
 }
 
 function checkOptionNames(options: object): void {

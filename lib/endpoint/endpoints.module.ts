@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ComplyCubeMetricsModule } from '../delivery/metrics.module';
 import { ComplyCubeEndpointRegistry } from './endpoint.registry';
 import { FastifyBodySupport } from './fastify-body.support';
+import { ComplyCubeDeadLetters } from './dead-letters';
 import { ComplyCubeWebhookEndpoints } from './webhook-endpoints';
 
 /**
@@ -11,7 +12,7 @@ import { ComplyCubeWebhookEndpoints } from './webhook-endpoints';
  */
 @Module({
   imports: [ComplyCubeMetricsModule],
-  providers: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints, FastifyBodySupport],
-  exports: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints],
+  providers: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints, ComplyCubeDeadLetters, FastifyBodySupport],
+  exports: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints, ComplyCubeDeadLetters],
 })
 export class ComplyCubeEndpointsModule {}

@@ -2,14 +2,22 @@ import { HttpStatus, Logger } from '@nestjs/common';
 import { DeliveryOutcome, DeliveryRunner } from '../delivery/delivery.runner';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { ComplyCubeEvent } from '../events/event.interface';
+import { ComplyCubeDeadLetter } from '../delivery/dead-letter';
+import { HandlerFailure } from '../dispatch/dispatch-run';
+import { describeError } from '../common/errors';
 import { beforeDeadline, DEADLINE_PASSED } from './deadline';
+import { StoreDeadLetters } from './store-dead-letters';
 
 type ErrorStatus = HttpStatus.CONFLICT | HttpStatus.INTERNAL_SERVER_ERROR | HttpStatus.SERVICE_UNAVAILABLE;
 
 /** What the endpoint answers for one verified event: a status that drives ComplyCube's retries. */
 export type ComplyCubeWebhookReceipt =
-  /** Every matching handler has succeeded for this event id (now, or before when `duplicate`). */
-  | { status: HttpStatus.OK; body: { received: true; duplicate?: true } }
+  /**
+   * Without a queue: every matching handler has succeeded for this event id (now, or before when
+   * `duplicate`). In queue mode: the event is stored as a job (`queued`), was handled before
+   * (`duplicate`), or is a dead letter waiting for an operator (`deadLettered`).
+   */
+  | { status: HttpStatus.OK; body: { received: true; duplicate?: true; queued?: true; deadLettered?: true } }
   /**
    * 409: another delivery of this id is being handled; 500: a handler failed; 503: the deadline
    * passed or the idempotency store failed. ComplyCube retries all three.
@@ -22,35 +30,78 @@ const ERROR_MESSAGES: Record<ErrorStatus, string> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
 };
 
+/** What answers for a verified event: the receiver without a queue, or the queue receiver. */
+export interface EventReceiver {
+  /** `rawBody`: the bytes as received, kept with a dead letter. */
+  receive(event: ComplyCubeEvent<string>, rawBody?: Buffer): Promise<ComplyCubeWebhookReceipt>;
+}
+
+/** Dead letters without a queue, as the receiver uses them. */
+export interface ReceiverDeadLetters {
+  store: StoreDeadLetters;
+  report(deadLetter: ComplyCubeDeadLetter): void;
+}
+
 /**
  * The HTTP side of one endpoint's deliveries: runs a verified event through the delivery protocol,
  * answers by `handlerTimeoutMs` at the latest, and says which status each outcome is. It never
  * acknowledges an event whose handlers have not all succeeded. The controller turns the receipt
  * into a response; `ComplyCubeWebhookEndpoints.deliver` (and so the testing kit) returns it as is.
  */
-export class ComplyCubeWebhookReceiver {
+export class ComplyCubeWebhookReceiver implements EventReceiver {
   private readonly logger = new Logger('ComplyCubeWebhooks');
 
   constructor(
     private readonly runner: DeliveryRunner,
     private readonly handlerTimeoutMs: number,
     private readonly metrics: ComplyCubeWebhookMetrics,
+    private readonly deadLetters?: ReceiverDeadLetters,
   ) {}
 
-  async receive(event: ComplyCubeEvent<string>): Promise<ComplyCubeWebhookReceipt> {
+  async receive(event: ComplyCubeEvent<string>, rawBody?: Buffer): Promise<ComplyCubeWebhookReceipt> {
     const { id, type } = event;
     const stopWaiting = new AbortController();
-    const outcome = await beforeDeadline(this.runner.run(event, { signal: stopWaiting.signal }), this.handlerTimeoutMs);
-    if (outcome === DEADLINE_PASSED) {
+    const result = await beforeDeadline(this.runner.run(event, { signal: stopWaiting.signal }), this.handlerTimeoutMs);
+    if (result === DEADLINE_PASSED) {
       stopWaiting.abort();
       this.metrics.count('timeouts');
       this.logger.warn(
         `Handlers for ComplyCube event ${id} (${type}) still running after ${this.handlerTimeoutMs} ms: ` +
           'answered 503; they go on and their outcome is recorded for the retry.',
       );
-      return failure(HttpStatus.SERVICE_UNAVAILABLE);
+      return this.failedDelivery(event, 'timeout', [], rawBody, failure(HttpStatus.SERVICE_UNAVAILABLE));
     }
-    return this.answer(outcome);
+    const receipt = this.answer(result.outcome);
+    if (result.outcome === 'failed' || result.outcome === 'in-flight') {
+      return this.failedDelivery(event, result.outcome, result.failures, rawBody, receipt);
+    }
+    return receipt;
+  }
+
+  /**
+   * With dead letters on, counts a delivery that failed because of the event's handlers; at the
+   * configured count the event becomes a dead letter and the answer a 200, so that ComplyCube stops
+   * resending it (and never disables the webhook over it). Otherwise the failure's own answer.
+   */
+  private async failedDelivery(
+    event: ComplyCubeEvent<string>,
+    outcome: string,
+    failures: readonly HandlerFailure[],
+    rawBody: Buffer | undefined,
+    receipt: ComplyCubeWebhookReceipt,
+  ): Promise<ComplyCubeWebhookReceipt> {
+    if (!this.deadLetters) return receipt;
+    let deadLetter: ComplyCubeDeadLetter | undefined;
+    try {
+      deadLetter = await this.deadLetters.store.failedDelivery(event, outcome, failures, rawBody);
+    } catch (error) {
+      this.metrics.count('storeErrors');
+      this.logger.error(`Could not count the failed delivery of ComplyCube event ${event.id}: ${describeError(error)}`);
+      return receipt;
+    }
+    if (!deadLetter) return receipt;
+    this.deadLetters.report(deadLetter);
+    return { status: HttpStatus.OK, body: { received: true, deadLettered: true } };
   }
 
   private answer(outcome: DeliveryOutcome): ComplyCubeWebhookReceipt {
@@ -75,6 +126,6 @@ export class ComplyCubeWebhookReceiver {
   }
 }
 
-function failure(status: ErrorStatus): ComplyCubeWebhookReceipt {
+export function failure(status: ErrorStatus): ComplyCubeWebhookReceipt {
   return { status, body: { statusCode: status, message: ERROR_MESSAGES[status] } };
 }

@@ -8,6 +8,7 @@ import {
   Logger,
   OnApplicationBootstrap,
   Post,
+  Req,
   Type,
   UseGuards,
 } from '@nestjs/common';
@@ -42,13 +43,15 @@ export function createComplyCubeWebhookController(
     onApplicationBootstrap(): void {
       const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
       const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
-      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.endpoint.delivery)}`);
+      const queue = this.endpoint.queue?.settings;
+      const mode = queue ? `; queue mode (${queue.role}) on BullMQ queue '${this.endpoint.queue?.eventQueue.queue.name}'` : '';
+      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.endpoint.delivery)}${mode}`);
     }
 
     @Post()
     @HttpCode(HttpStatus.OK)
-    async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>): Promise<object> {
-      const receipt = await this.endpoint.receiver.receive(event);
+    async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>, @Req() request: { rawBody?: unknown }): Promise<object> {
+      const receipt = await this.endpoint.receiver.receive(event, Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined);
       if (receipt.status !== HttpStatus.OK) throw new HttpException(receipt.body, receipt.status);
       return receipt.body;
     }

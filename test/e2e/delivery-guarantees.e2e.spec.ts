@@ -466,6 +466,10 @@ describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {
         timeouts: 1,
         abandoned: 0,
         storeErrors: 0,
+        queued: 0,
+        queueErrors: 0,
+        jobFailures: 0,
+        deadLettered: 0,
       });
     } finally {
       await endpoint.server.close();

@@ -87,8 +87,8 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     const { table, runner } = setUp();
     table.handlers.set('a', () => undefined).set('b', async () => undefined);
     const sent = event();
-    expect(await runner.run(sent)).toBe('handled');
-    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('duplicate');
+    expect((await runner.run(sent)).outcome).toBe('handled');
+    expect((await runner.run(JSON.parse(JSON.stringify(sent)))).outcome).toBe('duplicate');
     expect(table.runs).toEqual(['a', 'b']);
   });
 
@@ -101,8 +101,10 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
         if (failures-- > 0) throw new Error('b failed');
       });
     const sent = event();
-    expect(await runner.run(sent)).toBe('failed');
-    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('handled');
+    const failed = await runner.run(sent);
+    expect(failed.outcome).toBe('failed');
+    expect(failed.failures).toEqual([{ handlerKey: 'b', error: new Error('b failed') }]);
+    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toEqual({ outcome: 'handled', failures: [] });
     expect(table.runs).toEqual(['a', 'b', 'b']);
     expect(metrics.snapshot().handlerFailures).toBe(1);
   });
@@ -114,9 +116,9 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     const sent = event();
     const first = runner.run(sent);
     await waitFor('the handler to start', () => table.runs.length === 1);
-    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('in-flight');
+    expect((await runner.run(JSON.parse(JSON.stringify(sent)))).outcome).toBe('in-flight');
     release();
-    expect(await first).toBe('handled');
+    expect((await first).outcome).toBe('handled');
   });
 
   it('keys its records by the registration scope and the event id', async () => {
@@ -133,7 +135,7 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
       (received as { id: string }).id = 'another-id';
     });
     const sent = event();
-    expect(await runner.run(sent)).toBe('failed');
+    expect((await runner.run(sent)).outcome).toBe('failed');
     expect(Object.isFrozen(sent)).toBe(true);
   });
 
@@ -141,8 +143,8 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     const { table, runner } = setUp({ store: false });
     table.handlers.set('a', () => undefined);
     const sent = event();
-    expect(await runner.run(sent)).toBe('handled');
-    expect(await runner.run(JSON.parse(JSON.stringify(sent)))).toBe('handled');
+    expect((await runner.run(sent)).outcome).toBe('handled');
+    expect((await runner.run(JSON.parse(JSON.stringify(sent)))).outcome).toBe('handled');
     expect(table.runs).toEqual(['a', 'a']);
   });
 
@@ -157,7 +159,7 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     const outcome = runner.run(sent, { signal: stopWaiting.signal });
     stopWaiting.abort();
     claimed();
-    expect(await outcome).toBe('not-started');
+    expect((await outcome).outcome).toBe('not-started');
     expect(table.runs).toEqual([]);
     scripted.claimGate = undefined;
     expect(await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).toEqual({ status: 'claimed', doneHandlerKeys: [] });
@@ -171,7 +173,7 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
       table.handlers.set('a', () => undefined);
       scripted.failing.add(operation);
       const sent = event();
-      expect(await runner.run(sent)).toBe('store-error');
+      expect((await runner.run(sent)).outcome).toBe('store-error');
       expect(metrics.snapshot().storeErrors).toBe(1);
       scripted.failing.clear();
       expect((await scripted.claim(recordKey('live', sent.id), 'next', HOUR)).status).toBe('claimed');
@@ -186,7 +188,10 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     });
     table.handlers.set('quick', () => undefined).set('hung', () => new Promise(() => undefined));
     const sent = event();
-    expect(await runner.run(sent)).toBe('abandoned');
+    const abandoned = await runner.run(sent);
+    expect(abandoned.outcome).toBe('abandoned');
+    expect(abandoned.failures.map((failure) => failure.handlerKey)).toEqual(['hung']);
+    expect(abandoned.failures[0].error).toBeInstanceOf(ComplyCubeHandlerAbandonedError);
     expect(metrics.snapshot().abandoned).toBe(1);
     expect(reports).toHaveLength(1);
     expect(reports[0].handlerKey).toBe('hung');
@@ -205,7 +210,7 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     expect(await isPending(draining)).toBe(true);
     release();
     await draining;
-    expect(await outcome).toBe('handled');
+    expect((await outcome).outcome).toBe('handled');
     await expect(runner.drain(60_000)).resolves.toBeUndefined();
   });
 });

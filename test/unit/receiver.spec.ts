@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ComplyCubeEvent, ComplyCubeWebhookMetrics } from 'nestjs-complycube-webhooks';
-import { DeliveryOutcome, DeliveryRunner, DeliveryRunOptions } from '../../lib/delivery/delivery.runner';
+import { DeliveryOutcome, DeliveryResult, DeliveryRunner, DeliveryRunOptions } from '../../lib/delivery/delivery.runner';
 import { ComplyCubeWebhookReceiver } from '../../lib/endpoint/receiver';
 import { makeEvent } from '../utils/events';
 
@@ -10,7 +10,7 @@ function runnerEnding(outcome: DeliveryOutcome | 'never'): { runner: DeliveryRun
   const runner = {
     run: (_event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}) => {
       if (options.signal) signals.push(options.signal);
-      return outcome === 'never' ? new Promise<DeliveryOutcome>(() => undefined) : Promise.resolve(outcome);
+      return outcome === 'never' ? new Promise<DeliveryResult>(() => undefined) : Promise.resolve({ outcome, failures: [] });
     },
   };
   return { runner: runner as unknown as DeliveryRunner, signals };

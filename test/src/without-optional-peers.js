@@ -1,10 +1,11 @@
-// Runs in a child process where `ioredis` cannot be resolved, as in an app that never installed it.
-// Prints one JSON line with what happened.
+// Runs in a child process where the optional peers named in argv[2] (comma-separated) cannot be
+// resolved, as in an app that never installed them. Prints one JSON line with what happened.
 const Module = require('node:module');
+const hidden = new Set((process.argv[2] ?? '').split(',').filter(Boolean));
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  if (request === 'ioredis') {
-    const error = new Error("Cannot find module 'ioredis'");
+  if (hidden.has(request)) {
+    const error = new Error(`Cannot find module '${request}'`);
     error.code = 'MODULE_NOT_FOUND';
     throw error;
   }
@@ -33,8 +34,9 @@ async function boot(options) {
 }
 
 (async () => {
-  const loadedAtImport = Object.keys(require.cache).some((path) => path.includes('/node_modules/ioredis/'));
+  const loadedAtImport = Object.keys(require.cache).filter((path) => [...hidden].some((name) => path.includes(`/node_modules/${name}/`)));
   const memory = await boot({});
   const redis = await boot({ idempotency: { store: new lib.RedisIdempotencyStore({ url: 'redis://127.0.0.1:1' }) } });
-  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis })}\n`);
+  const queue = await boot({ queue: { connection: { host: '127.0.0.1', port: 1, lazyConnect: true } } });
+  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue })}\n`);
 })();

@@ -1,0 +1,318 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  ComplyCubeDeadLetter,
+  ComplyCubeDeadLetters,
+  ComplyCubeWebhookConfigurationError,
+  ComplyCubeWebhookMetrics,
+  ComplyCubeWebhookModule,
+  ComplyCubeWebhookModuleOptions,
+  MemoryIdempotencyStore,
+  RedisIdempotencyStore,
+} from 'nestjs-complycube-webhooks';
+import { DeliveryJournal, RejectedCheckHandlers } from '../src/delivery-handlers';
+import { ADAPTERS, AdapterName, RecordingLogger, startTestApp, TestApp } from '../utils/app';
+import { hexId, makeEvent } from '../utils/events';
+import { HttpResult, postWebhook } from '../utils/http';
+import { describeWithRedis, RedisServer } from '../utils/redis-server';
+import { waitFor } from '../utils/wait';
+
+const SECRET = 'whsec_queue_mode_secret';
+const BOTH = ['openCase', 'sendEmail'];
+/** Retries within the test's time: 50 ms, then 100 ms, capped at 200 ms. */
+const FAST_RETRIES = { attempts: 4, backoff: { delayMs: 50, maxDelayMs: 200, jitter: 0 } };
+
+interface QueueApp {
+  server: TestApp;
+  journal: DeliveryJournal;
+  logger: RecordingLogger;
+  deliver(event: object): Promise<HttpResult>;
+  metrics(): ReturnType<ComplyCubeWebhookMetrics['snapshot']>;
+}
+
+describeWithRedis('queue mode on a real redis-server', () => {
+  let redis: RedisServer;
+  let client: Redis;
+  const apps: Array<{ close(): Promise<unknown> }> = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    client = new Redis(redis.url);
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.stop();
+    Logger.flush();
+  });
+
+  /** An app in queue mode on its own queue (unless given one), sharing the test's Redis client. */
+  async function startQueueApp(
+    adapter: AdapterName,
+    queue: Partial<NonNullable<ComplyCubeWebhookModuleOptions['queue']>> = {},
+    options: Partial<ComplyCubeWebhookModuleOptions> = {},
+    journal = new DeliveryJournal(),
+  ): Promise<QueueApp> {
+    const logger = new RecordingLogger();
+    const server = await startTestApp({
+      adapter,
+      logger,
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({
+          secret: SECRET,
+          idempotency: { store: new RedisIdempotencyStore({ client, keyPrefix: `records-${hexId()}` }) },
+          queue: { connection: client, name: `events-${hexId()}`, ...FAST_RETRIES, ...queue },
+          ...options,
+        }),
+      ],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    apps.push(server);
+    return {
+      server,
+      journal,
+      logger,
+      deliver: (event) => postWebhook(server.url(), event, { secret: SECRET }),
+      metrics: () => server.app.get(ComplyCubeWebhookMetrics).snapshot(),
+    };
+  }
+
+  describe.each(ADAPTERS)('on %s', (adapter) => {
+    it('stores the event, answers 200 queued, and a worker runs each handler once', async () => {
+      const app = await startQueueApp(adapter);
+      const event = makeEvent('check.completed.rejected');
+      const response = await app.deliver(event);
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({ received: true, queued: true });
+      await waitFor('the worker to run both handlers', () => app.journal.successesOf(event.id).length === 2);
+      expect(app.journal.startsOf(event.id)).toEqual(BOTH);
+      await waitFor('the job to complete', () => app.metrics().handled === 1);
+      expect((await app.deliver(event)).json).toEqual({ received: true, duplicate: true });
+      expect(app.journal.startsOf(event.id)).toEqual(BOTH);
+    });
+
+    it('answers a redelivery of an event whose job is still waiting as queued and duplicate, adding nothing', async () => {
+      const app = await startQueueApp(adapter);
+      const event = makeEvent('check.completed.rejected');
+      const release = app.journal.hold('sendEmail');
+      expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+      await waitFor('the job to start', () => app.journal.startsOf(event.id).includes('sendEmail'));
+      expect((await app.deliver(event)).json).toEqual({ received: true, queued: true, duplicate: true });
+      release();
+      await waitFor('the job to complete', () => app.metrics().handled === 1);
+      expect(app.journal.startsOf(event.id)).toEqual(BOTH);
+    });
+  });
+
+  it('retries a failing handler with backoff until it succeeds, never rerunning the one that succeeded', async () => {
+    const app = await startQueueApp('express');
+    const event = makeEvent('check.completed.rejected');
+    app.journal.failNext('openCase', 2);
+    expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+    await waitFor('the job to complete', () => app.metrics().handled === 1);
+    expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'openCase', 'sendEmail']);
+    expect(app.metrics().jobFailures).toBe(2);
+  });
+
+  it('makes a job out of attempts a dead letter, answers its redelivery truthfully, and runs it again on retry', async () => {
+    const deadLetters: ComplyCubeDeadLetter[] = [];
+    const app = await startQueueApp('express', {}, { onDeadLetter: (deadLetter) => void deadLetters.push(deadLetter) });
+    const event = makeEvent('check.completed.rejected');
+    app.journal.failNext('openCase', FAST_RETRIES.attempts);
+    expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+    await waitFor('the job to become a dead letter', () => deadLetters.length === 1);
+    expect(deadLetters[0]).toMatchObject({
+      source: 'queue',
+      eventId: event.id,
+      eventType: 'check.completed.rejected',
+      attempts: FAST_RETRIES.attempts,
+    });
+    expect(deadLetters[0].failures.at(-1)?.handlers).toEqual([
+      { handlerKey: 'RejectedCheckHandlers.openCase', error: 'Error: openCase failed on purpose' },
+    ]);
+    expect(app.metrics().deadLettered).toBe(1);
+    expect(app.logger.text()).toContain(`ComplyCube event ${event.id} (check.completed.rejected) is a dead letter after 4 attempts`);
+
+    // BullMQ would silently ignore a new job with the failed job's id: the answer says what happened.
+    expect((await app.deliver(event)).json).toEqual({ received: true, deadLettered: true });
+    expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'openCase', 'openCase', 'sendEmail']);
+
+    const deadLetterService = app.server.app.get(ComplyCubeDeadLetters);
+    const listed = await deadLetterService.list();
+    expect(listed.map((deadLetter) => deadLetter.eventId)).toEqual([event.id]);
+    expect(listed[0]).not.toHaveProperty('event');
+    expect((await deadLetterService.get(listed[0].id))?.event).toEqual(event);
+
+    // The handler works again: the retry runs only the handler that never succeeded.
+    expect(await deadLetterService.retry(listed[0].id)).toEqual({ id: listed[0].id, outcome: 'queued' });
+    await waitFor('the retried job to complete', () => app.metrics().handled === 1);
+    expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'openCase', 'openCase', 'openCase', 'sendEmail']);
+    expect(await deadLetterService.list()).toEqual([]);
+    expect((await app.deliver(event)).json).toEqual({ received: true, duplicate: true });
+    await expect(deadLetterService.retry(listed[0].id)).rejects.toThrow(/No dead letter/);
+  });
+
+  it('purges a dead letter for good', async () => {
+    const app = await startQueueApp('express', { attempts: 1 });
+    const event = makeEvent('check.completed.rejected');
+    app.journal.failNext('openCase');
+    await app.deliver(event);
+    const deadLetterService = app.server.app.get(ComplyCubeDeadLetters);
+    await waitFor('the job to become a dead letter', async () => (await deadLetterService.list()).length === 1);
+    const [deadLetter] = await deadLetterService.list();
+    expect(await deadLetterService.purge(deadLetter.id)).toBe(true);
+    expect(await deadLetterService.list()).toEqual([]);
+    expect(await deadLetterService.purge(deadLetter.id)).toBe(false);
+    // Its job is gone: a redelivery is stored again.
+    expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+  });
+
+  it('answers 503 within enqueueTimeoutMs while Redis is down, acknowledging nothing, and stores events again once it is back', async () => {
+    const flaky = await RedisServer.start();
+    const flakyClient = new Redis(flaky.url, { maxRetriesPerRequest: 1 });
+    const logger = new RecordingLogger();
+    const journal = new DeliveryJournal();
+    const server = await startTestApp({
+      adapter: 'express',
+      logger,
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({
+          secret: SECRET,
+          idempotency: { store: new RedisIdempotencyStore({ client: flakyClient }) },
+          queue: { connection: flakyClient, enqueueTimeoutMs: 500, ...FAST_RETRIES },
+        }),
+      ],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    try {
+      await flaky.stop();
+      const lost = makeEvent('check.completed.rejected');
+      const started = Date.now();
+      const response = await postWebhook(server.url(), lost, { secret: SECRET });
+      expect(response.status).toBe(503);
+      // Bounded by enqueueTimeoutMs (500 ms) plus the answer itself; far below ComplyCube's 15 s.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(server.app.get(ComplyCubeWebhookMetrics).snapshot().queueErrors).toBe(1);
+      await flaky.start();
+      const event = makeEvent('check.completed.rejected');
+      let answer: HttpResult | undefined;
+      await waitFor(
+        'Redis to take jobs again',
+        async () => {
+          answer = await postWebhook(server.url(), event, { secret: SECRET });
+          return answer.status === 200;
+        },
+        20_000,
+      );
+      expect(answer?.json).toEqual({ received: true, queued: true });
+      await waitFor('the worker to run the event', () => journal.successesOf(event.id).length === 2, 20_000);
+    } finally {
+      await server.close();
+      flakyClient.disconnect();
+      await flaky.stop();
+    }
+  });
+
+  it('answers a redelivery of an event whose completed job was removed as a duplicate, from the idempotency records', async () => {
+    const app = await startQueueApp('express', { removeOnComplete: { count: 1 } });
+    const first = makeEvent('check.completed.rejected');
+    const second = makeEvent('check.completed.rejected');
+    await app.deliver(first);
+    await waitFor('the first job to complete', () => app.metrics().handled === 1);
+    await app.deliver(second);
+    await waitFor('the second job to complete, removing the first', () => app.metrics().handled === 2);
+    expect((await app.deliver(first)).json).toEqual({ received: true, duplicate: true });
+    expect(app.journal.startsOf(first.id)).toEqual(BOTH);
+  });
+
+  it('takes an existing BullMQ Queue, as @nestjs/bullmq registers one', async () => {
+    const queue = new Queue(`given-${hexId()}`, { connection: client });
+    try {
+      const app = await startQueueApp('express', { connection: undefined, queue, name: undefined });
+      const event = makeEvent('check.completed.rejected');
+      expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+      await waitFor('the worker to run the event', () => app.journal.successesOf(event.id).length === 2);
+      expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('splits the roles: an endpoint-only app stores events, a worker-only application context runs them', async () => {
+    const name = `roles-${hexId()}`;
+    const keyPrefix = `roles-${hexId()}`;
+    const journal = new DeliveryJournal();
+    const endpoint = await startQueueApp(
+      'fastify',
+      { name, role: 'endpoint' },
+      { idempotency: { store: new RedisIdempotencyStore({ client, keyPrefix }) } },
+      journal,
+    );
+    const event = makeEvent('check.completed.rejected');
+    expect((await endpoint.deliver(event)).json).toEqual({ received: true, queued: true });
+    expect(journal.started).toEqual([]);
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({
+          secret: SECRET,
+          idempotency: { store: new RedisIdempotencyStore({ client, keyPrefix }) },
+          queue: { connection: client, name, role: 'worker', ...FAST_RETRIES },
+        }),
+      ],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    })
+      .setLogger(new RecordingLogger())
+      .compile();
+    const worker: INestApplicationContext = await moduleRef.init();
+    apps.push(worker);
+    await waitFor('the worker-only context to run the event', () => journal.successesOf(event.id).length === 2);
+    expect(journal.startsOf(event.id)).toEqual(BOTH);
+  });
+
+  it('refuses an endpoint-only or worker-only role with the in-memory store, saying why', async () => {
+    for (const role of ['endpoint', 'worker'] as const) {
+      const start = startTestApp({
+        adapter: 'express',
+        imports: [
+          EventEmitterModule.forRoot(),
+          ComplyCubeWebhookModule.forRoot({
+            secret: SECRET,
+            idempotency: { store: new MemoryIdempotencyStore() },
+            queue: { connection: client, role },
+          }),
+        ],
+      });
+      await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
+      await expect(start).rejects.toThrow(`queue.role '${role}' with the in-memory idempotency store`);
+    }
+  });
+
+  it('warns when Redis may evict keys (maxmemory-policy other than noeviction)', async () => {
+    const evicting = await RedisServer.start(['--maxmemory-policy', 'allkeys-lru']);
+    const evictingClient = new Redis(evicting.url);
+    try {
+      const logger = new RecordingLogger();
+      const server = await startTestApp({
+        adapter: 'express',
+        logger,
+        imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, queue: { connection: evictingClient } })],
+      });
+      await server.close();
+      expect(logger.lines.filter((line) => line.level === 'warn').map((line) => line.message)).toContainEqual(
+        expect.stringContaining('Redis maxmemory-policy is allkeys-lru'),
+      );
+    } finally {
+      evictingClient.disconnect();
+      await evicting.stop();
+    }
+  });
+});

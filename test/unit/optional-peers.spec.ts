@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Boots apps in a child process where the given packages cannot be resolved. */
+function bootWithout(packages: string[]): Record<string, unknown> {
+  const output = execFileSync(
+    process.execPath,
+    ['-r', 'ts-node/register', join(__dirname, '..', 'src/without-optional-peers.js'), packages.join(',')],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    },
+  );
+  return JSON.parse(output.trim().split('\n').pop() as string) as Record<string, unknown>;
+}
+
+describe('the optional peer dependencies', () => {
+  it('are never loaded by the package itself: an app without ioredis and bullmq runs with the memory store, and Redis or queue mode fail at start with what to install', () => {
+    expect(bootWithout(['ioredis', 'bullmq'])).toEqual({
+      loadedAtImport: [],
+      memory: 'started',
+      redis: "failed: RedisIdempotencyStore needs the 'ioredis' package: run npm install ioredis.",
+      queue: "failed: ComplyCubeWebhookModule queue mode needs the 'bullmq' package: run npm install bullmq ioredis.",
+    });
+  });
+
+  it('asks for ioredis when queue mode is given connection options and ioredis is not installed', () => {
+    expect(bootWithout(['ioredis'])).toMatchObject({
+      loadedAtImport: [],
+      memory: 'started',
+      queue: "failed: ComplyCubeWebhookModule queue mode needs the 'ioredis' package: run npm install ioredis.",
+    });
+  });
+});
