@@ -54,7 +54,7 @@ export { RedisIdempotencyStore } from './delivery/redis-idempotency.store';
 export type { ComplyCubeRedisClient, RedisIdempotencyStoreOptions } from './delivery/redis-idempotency.store';
 export type { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './delivery/idempotency-store.interface';
 export { ComplyCubeWebhookMetrics } from './delivery/webhook.metrics';
-export type { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, ComplyCubeFailedAttempt } from './delivery/dead-letter';
+export type { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, ComplyCubeFailedAttempt } from './dead-letters/dead-letter';
 export type { ComplyCubeWebhookCounters } from './delivery/webhook.metrics';
 
 // The app's endpoints

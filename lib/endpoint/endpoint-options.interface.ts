@@ -1,4 +1,4 @@
-import type { ComplyCubeDeadLetter } from '../delivery/dead-letter';
+import type { ComplyCubeDeadLetter } from '../dead-letters/dead-letter';
 import type { ComplyCubeHandlerErrorHook, ComplyCubeIdempotencyOptions } from '../delivery/delivery-settings';
 import type { ComplyCubeSubscriptionOptions } from '../management/subscription-options.interface';
 import type { ComplyCubeQueueOptions } from '../queue/queue-options';

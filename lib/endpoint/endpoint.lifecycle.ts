@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
-import { deadLetterOfJob } from '../queue/event-job';
+import { deadLetterOfJob } from '../dead-letters/event-job';
 import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint } from './endpoint';
 import { ComplyCubeEndpointRegistry } from './endpoint.registry';
 

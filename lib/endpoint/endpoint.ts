@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ComplyCubeWebhookConfigurationError, describeError } from '../common/errors';
 import { joinRoutePath } from '../common/route-path';
 import { DeliverySettings, describeOption, failOption, MAX_TIMER_MS, resolveDeliverySettings } from '../delivery/delivery-settings';
-import { ComplyCubeDeadLetter } from '../delivery/dead-letter';
+import { ComplyCubeDeadLetter } from '../dead-letters/dead-letter';
 import { DeliveryRunner } from '../delivery/delivery.runner';
 import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';

@@ -2,7 +2,7 @@ import { HttpStatus, Logger } from '@nestjs/common';
 import { DeliveryOutcome, DeliveryRunner } from '../delivery/delivery.runner';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { ComplyCubeEvent } from '../events/event.interface';
-import { ComplyCubeDeadLetter } from '../delivery/dead-letter';
+import { ComplyCubeDeadLetter } from '../dead-letters/dead-letter';
 import { HandlerFailure } from '../dispatch/dispatch-run';
 import { describeError } from '../common/errors';
 import { beforeDeadline, DEADLINE_PASSED } from './deadline';

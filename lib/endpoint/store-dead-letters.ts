@@ -1,4 +1,4 @@
-import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, withFailedAttempt } from '../delivery/dead-letter';
+import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, withFailedAttempt } from '../dead-letters/dead-letter';
 import { describeOption, failOption, positiveMs } from '../delivery/delivery-settings';
 import { recordKey } from '../delivery/delivery.runner';
 import { ComplyCubeDeadLetterStore, ComplyCubeIdempotencyStore, isDeadLetterStore } from '../delivery/idempotency-store.interface';

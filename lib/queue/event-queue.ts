@@ -2,7 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { recordKey } from '../delivery/delivery.runner';
 import type { ComplyCubeIdempotencyStore } from '../delivery/idempotency-store.interface';
 import type { ComplyCubeEvent } from '../events/event.interface';
-import { ComplyCubeEventJobData, eventJobId } from './event-job';
+import { ComplyCubeEventJobData, eventJobId } from '../dead-letters/event-job';
 import type { QueueSettings } from './queue-options';
 
 /**

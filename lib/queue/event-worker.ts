@@ -3,8 +3,8 @@ import type { ConnectionOptions, Job, Worker } from 'bullmq';
 import { describeError } from '../common/errors';
 import type { DeliveryResult, DeliveryRunner } from '../delivery/delivery.runner';
 import type { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
-import { withFailedAttempt } from '../delivery/dead-letter';
-import { ComplyCubeEventJobData } from './event-job';
+import { withFailedAttempt } from '../dead-letters/dead-letter';
+import { ComplyCubeEventJobData } from '../dead-letters/event-job';
 import { backoffDelay, QueueSettings } from './queue-options';
 
 /** The part of the `bullmq` module the worker uses, loaded only in queue mode. */

@@ -5,11 +5,24 @@ import { dirname, join, relative, resolve } from 'node:path';
  * The layers of ARCHITECTURE.md, lowest first. A file may import from its own layer and the ones
  * below it, never from one above: the folder names are the map, and this keeps it true.
  */
-const LAYERS = ['common', 'events', 'verification', 'management', 'dispatch', 'delivery', 'queue', 'endpoint', 'module', 'testing', 'cli'];
+const LAYERS = [
+  'common',
+  'events',
+  'verification',
+  'dead-letters',
+  'management',
+  'dispatch',
+  'delivery',
+  'queue',
+  'endpoint',
+  'module',
+  'testing',
+  'cli',
+];
 /**
  * Testing and the CLI reach the Nest side, and each other, only through the public entry points, as
- * a user's code does; the layers with no Nest in them (common, events, verification, management)
- * they may use directly.
+ * a user's code does; the layers with no Nest in them (common, events, verification, dead-letters,
+ * management) they may use directly.
  */
 const PUBLIC_ONLY = new Set(['testing', 'cli']);
 const NEST_SIDE = new Set(['dispatch', 'delivery', 'queue', 'endpoint', 'module']);

@@ -1,4 +1,3 @@
-import type { HandlerFailure } from '../dispatch/dispatch-run';
 import type { ComplyCubeEvent } from '../events/event.interface';
 
 /** The handlers that failed in one attempt at an event, as a dead letter keeps them. */
@@ -61,7 +60,7 @@ export function withFailedAttempt(
   failures: readonly ComplyCubeFailedAttempt[] | undefined,
   attempt: number,
   outcome: string,
-  handlers: readonly HandlerFailure[],
+  handlers: ReadonlyArray<{ handlerKey: string; error: unknown }>,
 ): ComplyCubeFailedAttempt[] {
   const record: ComplyCubeFailedAttempt = {
     attempt,

@@ -1,4 +1,4 @@
-import type { ComplyCubeDeadLetter, ComplyCubeFailedAttempt } from '../delivery/dead-letter';
+import type { ComplyCubeDeadLetter, ComplyCubeFailedAttempt } from './dead-letter';
 import type { ComplyCubeEvent } from '../events/event.interface';
 
 /** What one job holds: the event as received, for the registration that received it. */
