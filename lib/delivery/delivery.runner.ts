@@ -5,6 +5,7 @@ import { HandlerFailure, PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
 import { ComplyCubeEventDispatcher, Dispatch } from '../dispatch/event.dispatcher';
 import { ComplyCubeEvent } from '../events/event.interface';
 import { DeliverySettings, IdempotencySettings } from './delivery-settings';
+import type { DeliveryObserver } from './delivery.observer';
 import { ComplyCubeWebhookMetrics } from './webhook.metrics';
 
 /** How one delivery of one event ended, before anything is said about it over HTTP. */
@@ -60,6 +61,7 @@ export class DeliveryRunner {
     private readonly dispatcher: ComplyCubeEventDispatcher,
     private readonly settings: DeliverySettings,
     private readonly metrics: ComplyCubeWebhookMetrics,
+    private readonly observer?: DeliveryObserver,
   ) {}
 
   /**
@@ -186,6 +188,7 @@ export class DeliveryRunner {
   /** Reports the handlers that never settled, and returns them as the delivery's failures. */
   private abandon(event: ComplyCubeEvent<string>, dispatch: Dispatch, abandonAfterMs: number): HandlerFailure[] {
     const unsettled = dispatch.pendingHandlerKeys();
+    dispatch.giveUp();
     this.metrics.count('abandoned');
     this.logger.error(
       `Gave up ComplyCube event ${event.id} (${event.type}) after ${abandonAfterMs} ms: handler${unsettled.length === 1 ? '' : 's'} ` +
@@ -203,7 +206,9 @@ export class DeliveryRunner {
     event: ComplyCubeEvent<string>,
     hooks: { shouldRun?(handlerKey: string): boolean; onSucceeded?(handlerKey: string): void } = {},
   ): Dispatch {
+    const observer = this.observer;
     const dispatch = this.dispatcher.start(event, {
+      watchHandler: observer && ((handlerKey) => observer.handler(handlerKey, event)),
       shouldRun: hooks.shouldRun && ((handlerKey) => hooks.shouldRun!(handlerKey)),
       onHandlerSettled: (handlerKey, failure) => {
         if (failure) this.reportFailure(failure.error, event, handlerKey);
@@ -217,7 +222,7 @@ export class DeliveryRunner {
       }
       return settled;
     });
-    return { pendingHandlerKeys: () => dispatch.pendingHandlerKeys(), result };
+    return { pendingHandlerKeys: () => dispatch.pendingHandlerKeys(), giveUp: () => dispatch.giveUp(), result };
   }
 
   private reportFailure(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void {

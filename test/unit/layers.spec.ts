@@ -10,6 +10,7 @@ const LAYERS = [
   'events',
   'verification',
   'dead-letters',
+  'observability',
   'management',
   'dispatch',
   'delivery',
@@ -22,7 +23,7 @@ const LAYERS = [
 /**
  * Testing and the CLI reach the Nest side, and each other, only through the public entry points, as
  * a user's code does; the layers with no Nest in them (common, events, verification, dead-letters,
- * management) they may use directly.
+ * observability, management) they may use directly.
  */
 const PUBLIC_ONLY = new Set(['testing', 'cli']);
 const NEST_SIDE = new Set(['dispatch', 'delivery', 'queue', 'endpoint', 'module']);
