@@ -38,5 +38,6 @@ async function boot(options) {
   const memory = await boot({});
   const redis = await boot({ idempotency: { store: new lib.RedisIdempotencyStore({ url: 'redis://127.0.0.1:1' }) } });
   const queue = await boot({ queue: { connection: { host: '127.0.0.1', port: 1, lazyConnect: true } } });
-  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue })}\n`);
+  const openTelemetry = await boot({ openTelemetry: true });
+  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue, openTelemetry })}\n`);
 })();

@@ -18,12 +18,14 @@ function bootWithout(packages: string[]): Record<string, unknown> {
 }
 
 describe('the optional peer dependencies', () => {
-  it('are never loaded by the package itself: an app without ioredis and bullmq runs with the memory store, and Redis or queue mode fail at start with what to install', () => {
-    expect(bootWithout(['ioredis', 'bullmq'])).toEqual({
+  it('are never loaded by the package itself: an app without any of them runs, and each feature that needs one fails at start saying what to install', () => {
+    expect(bootWithout(['ioredis', 'bullmq', '@opentelemetry/api', 'prom-client', '@nestjs/terminus'])).toEqual({
       loadedAtImport: [],
       memory: 'started',
       redis: "failed: RedisIdempotencyStore needs the 'ioredis' package: run npm install ioredis.",
       queue: "failed: ComplyCubeWebhookModule queue mode needs the 'bullmq' package: run npm install bullmq ioredis.",
+      openTelemetry:
+        "failed: ComplyCubeWebhookModule openTelemetry needs the '@opentelemetry/api' package: run npm install @opentelemetry/api.",
     });
   });
 
