@@ -45,12 +45,20 @@ export function createComplyCubeWebhookController(
 
     onApplicationBootstrap(): void {
       // The HTTP adapter is known once the application exists, after the providers are made.
+      const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
+      const queue = this.endpoint.queue;
+      const mode = queue ? `; queue mode (${queue.settings.role}) on BullMQ queue '${queue.eventQueue.queue.name}'` : '';
+      const idempotency = describeIdempotency(this.endpoint.delivery);
+      // An application context (a worker-only process) has no HTTP adapter and serves no route.
+      if (!this.adapterHost.httpAdapter) {
+        const doing =
+          queue && queue.settings.role !== 'endpoint' ? 'Running ComplyCube webhook jobs' : 'ComplyCube webhooks take no HTTP requests';
+        this.logger.log(`${doing}${which} (no HTTP server in this application); ${idempotency}${mode}`);
+        return;
+      }
       this.writeAnswer = createAnswerWriter(this.adapterHost.httpAdapter);
       const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
-      const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
-      const queue = this.endpoint.queue?.settings;
-      const mode = queue ? `; queue mode (${queue.role}) on BullMQ queue '${this.endpoint.queue?.eventQueue.queue.name}'` : '';
-      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.endpoint.delivery)}${mode}`);
+      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${idempotency}${mode}`);
     }
 
     @Post()
