@@ -1,7 +1,9 @@
 /**
  * `npm run soak`: hammers the endpoint as ComplyCube would on a bad day, on loopback only, and
  * checks the delivery guarantees: every event's handlers each succeed exactly once, no 2xx before
- * an event is fully handled, and the memory store stays bounded. Exits 1 on any violation.
+ * an event is fully handled, and the memory store stays bounded; in queue mode (endpoint and
+ * worker processes, one of them killed), no 2xx before the event is stored, nothing lost, and
+ * reruns only of handlers the killed worker had not finished. Exits 1 on any violation.
  */
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
@@ -14,8 +16,10 @@ import { AddressInfo } from 'node:net';
 import { RedisServer, redisServerAvailability } from '../test/utils/redis-server';
 import { printDeliveries, SimulatedEvent, simulateComplyCube, SimulationReport } from './complycube-simulator';
 import { measureMemoryGrowth } from './memory-growth';
+import { queueScenario } from './queue-scenario';
 import { SOAK_HANDLERS_BY_TYPE, soakAppModule } from './soak-app';
 import { SoakLedger } from './soak-ledger';
+import { killOnExit } from './soak-processes';
 
 const DELIVERIES = 20_000;
 const DUPLICATE_SHARE = 0.3;
@@ -96,17 +100,31 @@ async function memoryStoreScenario(): Promise<void> {
   }
 }
 
-async function redisScenario(): Promise<void> {
+/**
+ * Runs `scenario` on a private redis-server, stopped however the soak ends. Without redis-server
+ * the scenario is skipped with the reason, and fails under CI=true.
+ */
+async function withRedisServer(name: string, scenario: (redis: RedisServer) => Promise<void>): Promise<void> {
   const availability = redisServerAvailability();
   if (!availability.available) {
     if (process.env.CI === 'true') {
-      violations.push(`Redis scenario: CI=true but ${availability.reason}`);
+      violations.push(`${name}: CI=true but ${availability.reason}`);
     } else {
-      console.log(`\n== Redis store: skipped, ${availability.reason}`);
+      console.log(`\n== ${name}: skipped, ${availability.reason}`);
     }
     return;
   }
   const redis = await RedisServer.start();
+  const forgetRedis = killOnExit(() => void redis.stop());
+  try {
+    await scenario(redis);
+  } finally {
+    await redis.stop();
+    forgetRedis();
+  }
+}
+
+async function redisScenario(redis: RedisServer): Promise<void> {
   const ledger = new SoakLedger({ failure: 0.05, slow: 0.01 }, [300, 500]);
   const instances: Array<{ app: INestApplication; url: string }> = [];
   try {
@@ -116,7 +134,6 @@ async function redisScenario(): Promise<void> {
     await runScenario('Redis store, two instances (Express + Fastify) behind a random balancer', instances, ledger);
   } finally {
     for (const instance of instances) await instance.app.close();
-    await redis.stop();
   }
 }
 
@@ -134,7 +151,8 @@ async function main(): Promise<void> {
   if (!(globalThis as { gc?: unknown }).gc) console.log('(run node with --expose-gc for settled RSS figures)');
   await memoryGrowth();
   await memoryStoreScenario();
-  await redisScenario();
+  await withRedisServer('Redis store', redisScenario);
+  await withRedisServer('queue mode', (redis) => queueScenario(redis.url, check));
   console.log(`\nSoak finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   if (violations.length > 0) {
     console.error(`\nFAILED:\n${violations.map((violation) => `  - ${violation}`).join('\n')}`);
