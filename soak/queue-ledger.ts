@@ -21,6 +21,13 @@ const KEYS = {
 };
 
 /**
+ * How long a run works, in ms: a few ms of I/O; longer for the handler that calls another system,
+ * so that a kill often finds an event with some handlers recorded and one still running.
+ */
+const WORK_MS: Record<string, readonly [number, number]> = { 'SoakHandlers.notifyCompliance': [20, 60] };
+const DEFAULT_WORK_MS = [2, 8] as const;
+
+/**
  * The soak's handlers in queue mode, in every worker process: each run does a few ms of async work
  * and is counted in Redis, the one place that all processes share and that outlives a killed one.
  */
@@ -40,8 +47,8 @@ export class RedisHandlerLedger implements SoakHandlerLedger {
       .exec();
     const runningNow = Number(started?.[4]?.[1]);
     if (runningNow > 1) await this.redis.sadd(KEYS.overlaps, run);
-    // A few ms of I/O, so that a killed worker dies with handlers under way.
-    await sleep(2 + Math.random() * 6);
+    const [min, max] = WORK_MS[handlerKey] ?? DEFAULT_WORK_MS;
+    await sleep(min + Math.random() * (max - min));
     await this.redis.multi().hincrby(KEYS.completions, run, 1).srem(KEYS.running(pid), run).hincrby(KEYS.runningNow, run, -1).exec();
   }
 }

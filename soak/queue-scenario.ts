@@ -15,6 +15,8 @@ const DUPLICATE_SHARE = 0.3;
 const CONCURRENCY = 32;
 /** The worker is killed once this share of the deliveries has been acknowledged. */
 const KILL_AT_SHARE = 0.4;
+/** How long the kill waits for a worker with handler runs under way. */
+const KILL_WAIT_MS = 30_000;
 /**
  * How long the queue may take to drain after the last delivery. A killed worker's jobs wait for
  * their BullMQ lock to expire (30 s) and for the next stalled-job check (every 30 s) before
@@ -27,6 +29,8 @@ type Check = (condition: boolean, message: string) => void;
 
 /** What the soak saw of the kill, read from Redis while the killed worker's jobs were still locked. */
 interface KillReport {
+  /** The killed worker's label. */
+  killed: string;
   killedPid: number;
   restartedPid: number;
   /** Deliveries acknowledged when the worker was killed. */
@@ -97,7 +101,7 @@ export async function queueScenario(redisUrl: string, check: Check): Promise<voi
       mayAcknowledge: stored,
       onAcknowledged: (acknowledged) => {
         if (!kill && acknowledged >= DELIVERIES * KILL_AT_SHARE) {
-          kill = killAndRestart(workers[0], acknowledged, { queue, redis, store, ledger, redisUrl, began: deliveriesBegan, start });
+          kill = killAndRestart(workers, acknowledged, { queue, redis, store, ledger, redisUrl, began: deliveriesBegan, start });
           // Awaited once the deliveries end; a failure meanwhile must not end the soak before its cleanup.
           kill.catch(() => undefined);
         }
@@ -112,19 +116,14 @@ export async function queueScenario(redisUrl: string, check: Check): Promise<voi
     const acknowledged = report.events.filter((event) => report.acknowledged.has(event.id));
     const runsOf = (event: SimulatedEvent): string[] =>
       SOAK_HANDLERS_BY_TYPE[event.type].map((handlerKey) => QueueLedgerReader.run(event.id, handlerKey));
-    const [completedRecords, storedAfter] = await Promise.all([
-      inBatches(acknowledged, (event) => store.isCompleted(recordKey(SOAK_REGISTRATION, event.id))),
-      inBatches(acknowledged, stored),
-    ]);
-    const lost = acknowledged.filter(
-      (event, index) => !completedRecords[index] || runsOf(event).some((run) => (snapshot.completions.get(run) ?? 0) < 1),
-    );
+    const storedAfter = await inBatches(acknowledged, stored);
+    const lost = acknowledged.filter((event) => runsOf(event).some((run) => (snapshot.completions.get(run) ?? 0) < 1));
     const notStored = acknowledged.filter((_, index) => !storedAfter[index]);
     const reruns = findReruns(snapshot, killed);
     const counts = await queue.getJobCounts('completed', 'failed');
     const endpointMetrics = await Promise.all(endpoints.map((endpoint) => endpoint.metrics()));
     const workerMetrics = await Promise.all(
-      processes.filter((process) => process.role === 'worker' && process !== workers[0]).map((worker) => worker.metrics()),
+      processes.filter((process) => process.role === 'worker' && process.pid !== killed?.killedPid).map((worker) => worker.metrics()),
     );
     const total = (metrics: ComplyCubeWebhookCounters[], counter: 'queued' | 'inFlightConflicts'): number =>
       metrics.reduce((sum, counters) => sum + counters[counter], 0);
@@ -142,12 +141,18 @@ export async function queueScenario(redisUrl: string, check: Check): Promise<voi
     );
     if (killed) {
       console.log(
-        `  kill: worker 1 (pid ${killed.killedPid}) SIGKILLed ${killed.at.toFixed(1)} s into the deliveries (${killed.atAcknowledged} acknowledged), ` +
-          `holding ${killed.jobs.length} active jobs with ${killed.interrupted.size} handler runs under way; restarted as pid ${killed.restartedPid}`,
+        `  kill: ${killed.killed} (pid ${killed.killedPid}) SIGKILLed ${killed.at.toFixed(1)} s into the deliveries (${killed.atAcknowledged} acknowledged), ` +
+          `holding ${killed.jobs.length} active jobs with ${killed.interrupted.size} handler runs under way and ${killed.recordedAtKill.size} recorded; ` +
+          `restarted as pid ${killed.restartedPid}`,
       );
     }
+    const runsIn = processes
+      .filter((process) => process.role === 'worker')
+      .map((worker) => `${worker.label} ${snapshot.runsByProcess.get(worker.pid) ?? 0}`)
+      .join(', ');
     console.log(
-      `  handler runs: ${handlerRuns} in the workers, ${endpointRuns} in the endpoints; jobs delayed by a claim the killed worker still held: ${total(workerMetrics, 'inFlightConflicts')}`,
+      `  handler runs: ${handlerRuns} (${runsIn}, endpoints ${endpointRuns}); ` +
+        `jobs delayed by a claim the killed worker still held: ${total(workerMetrics, 'inFlightConflicts')}`,
     );
     console.log(
       `  reruns: ${reruns.allowed.length} handler runs of ${reruns.events.size} events, all in jobs the killed worker held ` +
@@ -214,10 +219,9 @@ interface KillContext {
  * before anyone can take its jobs (their BullMQ locks outlive it by at least 15 s), then starts a
  * new worker in its place, as a supervisor would.
  */
-async function killAndRestart(worker: SoakProcess, atAcknowledged: number, context: KillContext): Promise<KillReport> {
+async function killAndRestart(workers: readonly SoakProcess[], atAcknowledged: number, context: KillContext): Promise<KillReport> {
   const { queue, redis, store, ledger } = context;
-  const bound = Date.now() + 5_000;
-  while ((await ledger.runningCount(worker.pid)) === 0 && Date.now() < bound) await sleep(1);
+  const worker = await busyWorker(workers, ledger);
   const at = (performance.now() - context.began) / 1000;
   await worker.kill();
 
@@ -246,8 +250,9 @@ async function killAndRestart(worker: SoakProcess, atAcknowledged: number, conte
   }
   await ledger.forgetRunsOf(worker.pid, interrupted);
 
-  const restarted = await context.start({ role: 'worker' }, context.redisUrl, 'worker 1 (restarted)');
+  const restarted = await context.start({ role: 'worker' }, context.redisUrl, `${worker.label} (restarted)`);
   return {
+    killed: worker.label,
     killedPid: worker.pid,
     restartedPid: restarted.pid,
     atAcknowledged,
@@ -260,6 +265,18 @@ async function killAndRestart(worker: SoakProcess, atAcknowledged: number, conte
         ? undefined
         : `could not tell the killed worker's jobs apart (${killedWorkerIds.size} lock owners among the active jobs of events it ran)`,
   };
+}
+
+/** The first worker found with handler runs under way (the first worker after KILL_WAIT_MS of idleness). */
+async function busyWorker(workers: readonly SoakProcess[], ledger: QueueLedgerReader): Promise<SoakProcess> {
+  const bound = Date.now() + KILL_WAIT_MS;
+  while (Date.now() < bound) {
+    for (const worker of workers) {
+      if ((await ledger.runningCount(worker.pid)) > 0) return worker;
+    }
+    await sleep(1);
+  }
+  return workers[0];
 }
 
 /**
