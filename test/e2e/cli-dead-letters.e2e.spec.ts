@@ -490,6 +490,7 @@ describeWithRedis('complycube-webhooks dead-letters against a real redis-server'
       expect(refused.stderr).not.toContain(`wrong-${REDIS_PASSWORD}`);
     });
 
+    // Two child processes, each compiling the CLI with ts-node: more than the default 30 s on a busy machine.
     it('without bullmq, lists the store alone with a note, and refuses the queue with what to install', async () => {
       const { event } = await storeDeadLetter();
       const env = { NODE_OPTIONS: `--require ${HIDE_MODULES}`, HIDDEN_MODULES: 'bullmq' };
@@ -500,7 +501,7 @@ describeWithRedis('complycube-webhooks dead-letters against a real redis-server'
         "note: reading the queue's dead letters needs the 'bullmq' package: run npm install bullmq; showing only the dead letters kept in the idempotency store.\n",
       );
       expectOneErrorLine(await cliProcess(['list', '--source', 'queue'], env), 2, /needs the 'bullmq' package: run npm install bullmq\.$/);
-    });
+    }, 60_000);
 
     it('without ioredis, says what to install', async () => {
       const run = await cliProcess(['list'], { NODE_OPTIONS: `--require ${HIDE_MODULES}`, HIDDEN_MODULES: 'ioredis' });
