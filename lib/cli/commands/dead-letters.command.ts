@@ -27,6 +27,16 @@ import { formatTable } from '../text-table';
 const DEFAULT_QUEUE_NAME = 'complycube-events';
 const DEFAULT_KEY_PREFIX = 'complycube-webhooks';
 
+const HELP_COLUMN = 27;
+
+/** The shared help of the secret flags, its descriptions moved to this usage's wider column. */
+const SECRET_HELP = SECRET_OPTIONS_HELP.split('\n')
+  .map((line) => {
+    const [, flag, text] = /^( {2}-\S*(?: \S+)?)\s+(.*)$/.exec(line) ?? [undefined, '', line.trim()];
+    return `${flag.padEnd(HELP_COLUMN)}${text}`;
+  })
+  .join('\n');
+
 const USAGE = `Usage: complycube-webhooks dead-letters <list|show|retry|purge> [options]
 
 The events whose handlers kept failing, set aside in Redis rather than retried for ever:
@@ -66,7 +76,7 @@ Retrying a dead letter kept in the store:
                            plain http:// only to this machine (localhost, 127.0.0.0/8, [::1])
   --insecure               Allow plain http:// to another host: the body, personal data
                            included, then crosses the network unencrypted
-${SECRET_OPTIONS_HELP}
+${SECRET_HELP}
 
   --json                   Print JSON for scripts instead of text for people
   --all                    Every dead letter (of --source and --registration)
