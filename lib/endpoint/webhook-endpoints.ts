@@ -64,6 +64,7 @@ export interface ComplyCubeDeliverOptions {
  */
 @Injectable()
 export class ComplyCubeWebhookEndpoints {
+  /** @internal Made by Nest: inject it. */
   constructor(
     private readonly registry: ComplyCubeEndpointRegistry,
     private readonly appConfig: ApplicationConfig,
