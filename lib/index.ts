@@ -55,11 +55,16 @@ export type { ComplyCubeRedisClient, RedisIdempotencyStoreOptions } from './deli
 export type { ComplyCubeClaimResult, ComplyCubeIdempotencyStore } from './delivery/idempotency-store.interface';
 export { ComplyCubeWebhookMetrics } from './delivery/webhook.metrics';
 export type { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, ComplyCubeFailedAttempt } from './dead-letters/dead-letter';
-export type { ComplyCubeWebhookCounters } from './delivery/webhook.metrics';
+export type {
+  ComplyCubeDeliveryObservation,
+  ComplyCubeHandlerObservation,
+  ComplyCubeMetricsObserver,
+  ComplyCubeWebhookCounters,
+} from './delivery/webhook.metrics';
 
 // The app's endpoints
 export { ComplyCubeWebhookEndpoints } from './endpoint/webhook-endpoints';
-export type { ComplyCubeDeliverOptions, ComplyCubeWebhookEndpointInfo } from './endpoint/webhook-endpoints';
+export type { ComplyCubeDeliverOptions, ComplyCubeEndpointStatus, ComplyCubeWebhookEndpointInfo } from './endpoint/webhook-endpoints';
 export type { ComplyCubeWebhookReceipt } from './endpoint/receiver';
 export { ComplyCubeDeadLetters } from './endpoint/dead-letters';
 export type { ComplyCubeDeadLetterQuery, ComplyCubeDeadLetterRetry } from './endpoint/dead-letters';

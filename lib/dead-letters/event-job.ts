@@ -11,6 +11,8 @@ export interface ComplyCubeEventJobData {
   receivedAt: string;
   /** The failed attempts so far, the latest last (the last five are kept). */
   failures?: ComplyCubeFailedAttempt[];
+  /** The trace context of the span that added the job (W3C trace-context headers), when tracing is on. */
+  trace?: Record<string, string>;
 }
 
 /** The prefix of every job id the package adds, which tells its dead letters from the store's. */

@@ -34,6 +34,8 @@ export interface ComplyCubeIdempotencyStore {
    * that finds the event done and runs nothing.
    */
   isCompleted?(key: string): Promise<boolean>;
+  /** Answers when the store is reachable and rejects otherwise; health checks call it. */
+  ping?(): Promise<void>;
   /** Called once at application start (connect, check dependencies). */
   open?(): Promise<void>;
   /** Called at application shutdown; must be safe to call more than once. */

@@ -82,3 +82,6 @@ return removed
 
 /** KEYS[1] the dead-letter index. ARGV: the event key. */
 export const UNINDEX_DEAD_LETTER_SCRIPT = `return redis.call('ZREM', KEYS[1], ARGV[1])`;
+
+/** No key: answers 1 when Redis runs scripts. */
+export const PING_SCRIPT = `return 1`;

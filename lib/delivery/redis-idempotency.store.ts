@@ -11,6 +11,7 @@ import {
   INDEX_DEAD_LETTER_SCRIPT,
   LIST_INDEX_SCRIPT,
   MARK_DONE_SCRIPT,
+  PING_SCRIPT,
   RELEASE_SCRIPT,
   RENEW_SCRIPT,
   SAVE_DEAD_LETTER_SCRIPT,
@@ -165,6 +166,11 @@ export class RedisIdempotencyStore implements ComplyCubeIdempotencyStore, Comply
     const [status, ...doneHandlerKeys] = reply.map(String);
     if (status === 'completed' || status === 'in-flight') return { status };
     return { status: 'claimed', doneHandlerKeys };
+  }
+
+  /** One round trip over the store's connection: rejects when Redis does not answer within operationTimeoutMs. */
+  async ping(): Promise<void> {
+    await this.run(PING_SCRIPT, [], []);
   }
 
   async isCompleted(key: string): Promise<boolean> {

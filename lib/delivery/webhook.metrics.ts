@@ -50,14 +50,62 @@ export interface ComplyCubeWebhookCounters {
   deadLettered: number;
 }
 
+/** How long one handler ran for one event, and how it ended. */
+export interface ComplyCubeHandlerObservation {
+  handlerKey: string;
+  /** The registration's name, else its scope. */
+  registration: string;
+  outcome: 'succeeded' | 'failed';
+  seconds: number;
+}
+
+/** How long one delivery took (over HTTP, or one job attempt in a worker), and how it ended. */
+export interface ComplyCubeDeliveryObservation {
+  registration: string;
+  mode: 'http' | 'worker';
+  /** `handled`, `duplicate`, `in-flight`, `failed`, `timeout`, `abandoned`, `store-error`, `queued`, `queue-error`, `dead-lettered`... */
+  outcome: string;
+  seconds: number;
+}
+
+/** What an exporter receives beyond the counters: the durations, as they happen. */
+export interface ComplyCubeMetricsObserver {
+  handlerSettled?(observation: ComplyCubeHandlerObservation): void;
+  deliveryEnded?(observation: ComplyCubeDeliveryObservation): void;
+}
+
 /**
- * Counters of the app's ComplyCube webhook traffic, across every endpoint of the app. Inject it to
- * export the numbers to your metrics system.
+ * Counters of the app's ComplyCube webhook traffic, across every endpoint of the app, and the
+ * durations of handlers and deliveries for the exporters that subscribe (the Prometheus entry point,
+ * OpenTelemetry metrics). Inject it to read `snapshot()` or to export the numbers yourself.
  */
 @Injectable()
 export class ComplyCubeWebhookMetrics {
   private readonly counts = new Map<ComplyCubeCounterName, number>();
   private readonly rejections = new Map<ComplyCubeRejectionReason, number>();
+  private readonly observers: ComplyCubeMetricsObserver[] = [];
+
+  /** Whether anything subscribed to the durations (nothing times them otherwise). */
+  get observed(): boolean {
+    return this.observers.length > 0;
+  }
+
+  /** Receives the durations from now on; returns the function that unsubscribes. */
+  subscribe(observer: ComplyCubeMetricsObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const index = this.observers.indexOf(observer);
+      if (index >= 0) this.observers.splice(index, 1);
+    };
+  }
+
+  handlerSettled(observation: ComplyCubeHandlerObservation): void {
+    for (const observer of this.observers) observer.handlerSettled?.(observation);
+  }
+
+  deliveryEnded(observation: ComplyCubeDeliveryObservation): void {
+    for (const observer of this.observers) observer.deliveryEnded?.(observation);
+  }
 
   count(counter: ComplyCubeCounterName, by = 1): void {
     this.counts.set(counter, (this.counts.get(counter) ?? 0) + by);

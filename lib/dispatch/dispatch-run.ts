@@ -12,11 +12,19 @@ export interface DispatchResult {
   failed: HandlerFailure[];
 }
 
+/** A handler's run being watched (its span, its duration); the dispatch ends it as the handler settles. */
+export interface HandlerWatch {
+  run<T>(work: () => T): T;
+  end(outcome: 'succeeded' | 'failed' | 'abandoned', error?: unknown): void;
+}
+
 export interface DispatchOptions {
   /** Return false to leave a handler out (for instance, one that already handled this event). */
   shouldRun?(handlerKey: string): boolean;
   /** Called as each handler settles, even after the dispatch's caller stopped waiting. */
   onHandlerSettled?(handlerKey: string, failure?: { error: unknown }): void;
+  /** Watches each handler's run, when anything watches (tracing, duration metrics). */
+  watchHandler?(handlerKey: string): HandlerWatch | undefined;
 }
 
 /** Key under which errors of plain `@OnEvent` listeners (which have no handler key) are reported. */
@@ -29,6 +37,7 @@ export const PLAIN_LISTENER_KEY = '@OnEvent listener';
 export class DispatchRun {
   private readonly runs = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
+  private readonly watches = new Map<string, HandlerWatch>();
   private readonly succeeded: string[] = [];
   private readonly failed: HandlerFailure[] = [];
 
@@ -41,7 +50,9 @@ export class DispatchRun {
     if (this.runs.has(handlerKey)) return undefined;
     if (this.options.shouldRun && !this.options.shouldRun(handlerKey)) return undefined;
     this.pending.add(handlerKey);
-    const outcome = new Promise((resolve) => resolve(handler())).then(
+    const watch = this.options.watchHandler?.(handlerKey);
+    if (watch) this.watches.set(handlerKey, watch);
+    const outcome = new Promise((resolve) => resolve(watch ? watch.run(handler) : handler())).then(
       () => this.settle(handlerKey),
       (error: unknown) => this.settle(handlerKey, { error }),
     );
@@ -58,6 +69,14 @@ export class DispatchRun {
     return [...this.pending];
   }
 
+  /** Ends the watches of the handlers still running, as abandoned; their later outcome is not watched. */
+  giveUp(): void {
+    for (const handlerKey of this.pending) {
+      this.watches.get(handlerKey)?.end('abandoned');
+      this.watches.delete(handlerKey);
+    }
+  }
+
   async result(): Promise<DispatchResult> {
     await Promise.all(this.runs.values());
     return { succeeded: [...this.succeeded], failed: [...this.failed] };
@@ -65,6 +84,11 @@ export class DispatchRun {
 
   private settle(handlerKey: string, failure?: { error: unknown }): void {
     this.pending.delete(handlerKey);
+    const watch = this.watches.get(handlerKey);
+    if (watch) {
+      this.watches.delete(handlerKey);
+      watch.end(failure ? 'failed' : 'succeeded', failure?.error);
+    }
     if (failure) this.failed.push({ handlerKey, error: failure.error });
     else this.succeeded.push(handlerKey);
     this.options.onHandlerSettled?.(handlerKey, failure);

@@ -8,6 +8,8 @@ import { toEmitterEventName } from './emitter-routing';
 /** A dispatch under way: which handlers are still running, and the result once all have settled. */
 export interface Dispatch {
   pendingHandlerKeys(): string[];
+  /** Ends the watches of the handlers still running, as abandoned. */
+  giveUp(): void;
   readonly result: Promise<DispatchResult>;
 }
 
@@ -45,7 +47,7 @@ export class ComplyCubeEventDispatcher {
     } finally {
       this.emitting = outer;
     }
-    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), result: this.collect(event, run, emitted) };
+    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), giveUp: () => run.giveUp(), result: this.collect(event, run, emitted) };
   }
 
   /**

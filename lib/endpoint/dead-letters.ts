@@ -32,6 +32,7 @@ const DEFAULT_LIMIT = 1_000;
  */
 @Injectable()
 export class ComplyCubeDeadLetters {
+  /** @internal Made by Nest: inject it. */
   constructor(private readonly registry: ComplyCubeEndpointRegistry) {}
 
   /** Every dead letter, oldest first; without the events (personal data): `get` has them. */

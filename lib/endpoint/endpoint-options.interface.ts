@@ -39,6 +39,12 @@ export interface ComplyCubeWebhookModuleOptions {
    * 200, so ComplyCube keeps the webhook enabled. Kept in the idempotency store.
    */
   deadLetters?: ComplyCubeDeadLetterOptions;
+  /**
+   * Trace deliveries and handlers with OpenTelemetry, and export the package's metrics through its
+   * metrics API: `true` for both, or `{ traces, metrics }`. Needs the optional peer
+   * `@opentelemetry/api`; the app registers the SDK (without one, the API does nothing).
+   */
+  openTelemetry?: boolean | { traces?: boolean; metrics?: boolean };
   /** Called for every event that becomes a dead letter, e.g. to alert someone. Its own errors are logged and ignored. */
   onDeadLetter?: (deadLetter: ComplyCubeDeadLetter) => void | Promise<void>;
 }

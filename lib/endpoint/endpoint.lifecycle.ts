@@ -32,7 +32,7 @@ export class EndpointLifecycle implements OnModuleInit, OnApplicationBootstrap, 
     }
     if (!queue) return;
     queue.startWorker(this.metrics, {
-      runnerFor: (scope) => this.registry.byScope(scope)?.runner,
+      targetFor: (scope) => this.registry.byScope(scope),
       onDeadLetter: ({ job }) =>
         (this.registry.byScope(job.data.registration.scope) ?? this.endpoint).reportDeadLetter(deadLetterOfJob(job)),
     });

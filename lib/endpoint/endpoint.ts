@@ -3,7 +3,10 @@ import { ComplyCubeWebhookConfigurationError, describeError } from '../common/er
 import { joinRoutePath } from '../common/route-path';
 import { DeliverySettings, describeOption, failOption, MAX_TIMER_MS, resolveDeliverySettings } from '../delivery/delivery-settings';
 import { ComplyCubeDeadLetter } from '../dead-letters/dead-letter';
+import { DeliveryObserver } from '../delivery/delivery.observer';
 import { DeliveryRunner } from '../delivery/delivery.runner';
+import { createOpenTelemetryTracing } from '../observability/opentelemetry';
+import { NO_TRACING } from '../observability/tracing';
 import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
@@ -16,6 +19,16 @@ import type { ComplyCubeWebhookModuleExtras, ComplyCubeWebhookModuleOptions } fr
 import { QueueReceiver } from './queue.receiver';
 import { resolveStoreDeadLetters, StoreDeadLetters } from './store-dead-letters';
 import { ComplyCubeWebhookReceiver, EventReceiver } from './receiver';
+
+/** What the start-up check of ComplyCube's webhook found: whether it is enabled, or why it could not tell. */
+export interface SubscriptionState {
+  checkedAt?: string;
+  url?: string;
+  /** Whether a webhook pointing at the endpoint is enabled; undefined when the check could not tell. */
+  enabled?: boolean;
+  /** Why the check could not tell (ComplyCube unreachable, key refused...). */
+  error?: string;
+}
 
 /** Injection token, local to each registration: its `ComplyCubeEndpoint`. */
 export const COMPLYCUBE_ENDPOINT = Symbol('COMPLYCUBE_ENDPOINT');
@@ -50,6 +63,12 @@ export interface ComplyCubeEndpoint extends ComplyCubeEndpointRegistration {
   readonly queue?: QueueMode;
   /** Without a queue, with the `deadLetters` option: the dead letters kept in the idempotency store. */
   readonly storeDeadLetters?: StoreDeadLetters;
+  /** What watches its deliveries: spans and the durations metrics exporters receive. */
+  readonly observer: DeliveryObserver;
+  /** Whether it exports the package's metrics through OpenTelemetry's metrics API. */
+  readonly openTelemetryMetrics: boolean;
+  /** What the start-up subscription check found, once it ran. */
+  readonly subscriptionState: SubscriptionState;
   /** Reports an event that became a dead letter: counted, logged, passed to `onDeadLetter`. */
   readonly reportDeadLetter: (deadLetter: ComplyCubeDeadLetter) => void;
 }
@@ -65,6 +84,7 @@ const OPTION_KEYS = new Set([
   'queue',
   'deadLetters',
   'onDeadLetter',
+  'openTelemetry',
 ]);
 /** Fixed at import time, next to `useFactory`: what a factory returns cannot move the route. */
 const ROUTE_OPTION_KEYS = new Set(['path', 'name', 'decorators', 'isGlobal']);
@@ -128,7 +148,10 @@ export async function createEndpoint(
   const queueSettings = moduleOptions.queue === undefined ? undefined : resolveQueueSettings(moduleOptions.queue);
   if (queueSettings) checkQueueStore(queueSettings, delivery);
   const storeDeadLetters = resolveDeadLetters(moduleOptions.deadLetters, queueSettings, delivery, registration);
-  const runner = new DeliveryRunner(dispatcher, delivery, metrics);
+  const telemetry = resolveOpenTelemetry(moduleOptions.openTelemetry);
+  const tracing = telemetry.traces ? await createOpenTelemetryTracing() : NO_TRACING;
+  const observer = new DeliveryObserver(tracing, metrics, registration.name ?? registration.scope);
+  const runner = new DeliveryRunner(dispatcher, delivery, metrics, observer);
   const queue = queueSettings ? await QueueMode.create(queueSettings, delivery.idempotency?.store) : undefined;
   const reportDeadLetter = (deadLetter: ComplyCubeDeadLetter): void => {
     metrics.count('deadLettered');
@@ -148,12 +171,19 @@ export async function createEndpoint(
     }
   };
   const receiver: EventReceiver = queue
-    ? new QueueReceiver(queue.eventQueue, { name: registration.name, scope: registration.scope }, queue.settings.enqueueTimeoutMs, metrics)
+    ? new QueueReceiver(
+        queue.eventQueue,
+        { name: registration.name, scope: registration.scope },
+        queue.settings.enqueueTimeoutMs,
+        metrics,
+        observer,
+      )
     : new ComplyCubeWebhookReceiver(
         runner,
         handlerTimeoutMs,
         metrics,
         storeDeadLetters && { store: storeDeadLetters, report: reportDeadLetter },
+        observer,
       );
   return {
     ...registration,
@@ -165,8 +195,26 @@ export async function createEndpoint(
     receiver,
     queue,
     storeDeadLetters,
+    observer,
+    openTelemetryMetrics: telemetry.metrics,
+    subscriptionState: {},
     reportDeadLetter,
   };
+}
+
+/** `openTelemetry: true` is both; `{ traces, metrics }` picks. */
+function resolveOpenTelemetry(option: unknown): { traces: boolean; metrics: boolean } {
+  if (option === undefined || option === false) return { traces: false, metrics: false };
+  if (option === true) return { traces: true, metrics: true };
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
+    failOption(`openTelemetry must be true, or { traces, metrics } (got ${describeOption(option)}).`);
+  }
+  const { traces = false, metrics = false, ...rest } = option as { traces?: unknown; metrics?: unknown };
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) failOption(`openTelemetry.${unknown[0]} is not an option (known: traces, metrics).`);
+  if (typeof traces !== 'boolean' || typeof metrics !== 'boolean')
+    failOption('openTelemetry.traces and openTelemetry.metrics must be true or false.');
+  return { traces, metrics };
 }
 
 /** The `deadLetters` option: dead letters kept in the idempotency store, for endpoints without a queue. */

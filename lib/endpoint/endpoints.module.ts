@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ComplyCubeMetricsModule } from '../delivery/metrics.module';
 import { ComplyCubeEndpointRegistry } from './endpoint.registry';
 import { FastifyBodySupport } from './fastify-body.support';
+import { OpenTelemetryMetricsBridge } from './opentelemetry-metrics';
 import { ComplyCubeDeadLetters } from './dead-letters';
 import { ComplyCubeWebhookEndpoints } from './webhook-endpoints';
 
@@ -12,7 +13,13 @@ import { ComplyCubeWebhookEndpoints } from './webhook-endpoints';
  */
 @Module({
   imports: [ComplyCubeMetricsModule],
-  providers: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints, ComplyCubeDeadLetters, FastifyBodySupport],
+  providers: [
+    ComplyCubeEndpointRegistry,
+    ComplyCubeWebhookEndpoints,
+    ComplyCubeDeadLetters,
+    FastifyBodySupport,
+    OpenTelemetryMetricsBridge,
+  ],
   exports: [ComplyCubeEndpointRegistry, ComplyCubeWebhookEndpoints, ComplyCubeDeadLetters],
 })
 export class ComplyCubeEndpointsModule {}

@@ -1,8 +1,9 @@
 import { HttpStatus, Logger } from '@nestjs/common';
 import { describeError } from '../common/errors';
+import type { DeliveryObserver } from '../delivery/delivery.observer';
 import type { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import type { ComplyCubeEvent } from '../events/event.interface';
-import type { EventQueue, JobRegistration } from '../queue/event-queue';
+import type { EnqueueOutcome, EventQueue, JobRegistration } from '../queue/event-queue';
 import { beforeDeadline, DEADLINE_PASSED } from './deadline';
 import { ComplyCubeWebhookReceipt, EventReceiver, failure } from './receiver';
 
@@ -19,18 +20,27 @@ export class QueueReceiver implements EventReceiver {
     private readonly registration: JobRegistration,
     private readonly enqueueTimeoutMs: number,
     private readonly metrics: ComplyCubeWebhookMetrics,
+    private readonly observer?: DeliveryObserver,
   ) {}
 
   async receive(event: ComplyCubeEvent<string>): Promise<ComplyCubeWebhookReceipt> {
-    const { id, type } = event;
+    const watch = this.observer?.enqueue(event, this.queue.queue.name);
+    const enqueue = (): Promise<EnqueueOutcome> => this.queue.enqueue(this.registration, event, watch?.carrier());
     let outcome;
     try {
-      outcome = await beforeDeadline(this.queue.enqueue(this.registration, event), this.enqueueTimeoutMs);
+      outcome = await beforeDeadline(watch ? watch.run(enqueue) : enqueue(), this.enqueueTimeoutMs);
     } catch (error) {
+      watch?.end('queue-error', error);
       this.metrics.count('queueErrors');
-      this.logger.error(`Could not store ComplyCube event ${id} (${type}) as a job: ${describeError(error)}; answered 503.`);
+      this.logger.error(`Could not store ComplyCube event ${event.id} (${event.type}) as a job: ${describeError(error)}; answered 503.`);
       return failure(HttpStatus.SERVICE_UNAVAILABLE);
     }
+    watch?.end(outcome === DEADLINE_PASSED ? 'queue-error' : outcome);
+    return this.answer(event, outcome);
+  }
+
+  private answer(event: ComplyCubeEvent<string>, outcome: EnqueueOutcome | typeof DEADLINE_PASSED): ComplyCubeWebhookReceipt {
+    const { id, type } = event;
     switch (outcome) {
       case DEADLINE_PASSED:
         this.metrics.count('queueErrors');

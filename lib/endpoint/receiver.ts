@@ -5,8 +5,9 @@ import { ComplyCubeEvent } from '../events/event.interface';
 import { ComplyCubeDeadLetter } from '../dead-letters/dead-letter';
 import { HandlerFailure } from '../dispatch/dispatch-run';
 import { describeError } from '../common/errors';
-import { beforeDeadline, DEADLINE_PASSED } from './deadline';
+import { DEADLINE_PASSED, Deadlines } from './deadline';
 import { StoreDeadLetters } from './store-dead-letters';
+import type { DeliveryObserver } from '../delivery/delivery.observer';
 
 type ErrorStatus = HttpStatus.CONFLICT | HttpStatus.INTERNAL_SERVER_ERROR | HttpStatus.SERVICE_UNAVAILABLE;
 
@@ -50,18 +51,34 @@ export interface ReceiverDeadLetters {
  */
 export class ComplyCubeWebhookReceiver implements EventReceiver {
   private readonly logger = new Logger('ComplyCubeWebhooks');
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly runner: DeliveryRunner,
     private readonly handlerTimeoutMs: number,
     private readonly metrics: ComplyCubeWebhookMetrics,
     private readonly deadLetters?: ReceiverDeadLetters,
-  ) {}
+    private readonly observer?: DeliveryObserver,
+  ) {
+    this.deadlines = new Deadlines(handlerTimeoutMs);
+  }
 
   async receive(event: ComplyCubeEvent<string>, rawBody?: Buffer): Promise<ComplyCubeWebhookReceipt> {
+    const watch = this.observer?.delivery(event, 'http');
+    if (!watch) return (await this.deliver(event, rawBody)).receipt;
+    const { receipt, outcome } = await watch.run(() => this.deliver(event, rawBody));
+    watch.end(outcome);
+    return receipt;
+  }
+
+  /** The answer, and the outcome as spans and duration metrics name it (`timeout` at the deadline). */
+  private async deliver(
+    event: ComplyCubeEvent<string>,
+    rawBody: Buffer | undefined,
+  ): Promise<{ receipt: ComplyCubeWebhookReceipt; outcome: string }> {
     const { id, type } = event;
     const stopWaiting = new AbortController();
-    const result = await beforeDeadline(this.runner.run(event, { signal: stopWaiting.signal }), this.handlerTimeoutMs);
+    const result = await this.deadlines.race(this.runner.run(event, { signal: stopWaiting.signal }));
     if (result === DEADLINE_PASSED) {
       stopWaiting.abort();
       this.metrics.count('timeouts');
@@ -75,7 +92,7 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
     if (result.outcome === 'failed' || result.outcome === 'in-flight') {
       return this.failedDelivery(event, result.outcome, result.failures, rawBody, receipt);
     }
-    return receipt;
+    return { receipt, outcome: result.outcome };
   }
 
   /**
@@ -89,19 +106,19 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
     failures: readonly HandlerFailure[],
     rawBody: Buffer | undefined,
     receipt: ComplyCubeWebhookReceipt,
-  ): Promise<ComplyCubeWebhookReceipt> {
-    if (!this.deadLetters) return receipt;
+  ): Promise<{ receipt: ComplyCubeWebhookReceipt; outcome: string }> {
+    if (!this.deadLetters) return { receipt, outcome };
     let deadLetter: ComplyCubeDeadLetter | undefined;
     try {
       deadLetter = await this.deadLetters.store.failedDelivery(event, outcome, failures, rawBody);
     } catch (error) {
       this.metrics.count('storeErrors');
       this.logger.error(`Could not count the failed delivery of ComplyCube event ${event.id}: ${describeError(error)}`);
-      return receipt;
+      return { receipt, outcome };
     }
-    if (!deadLetter) return receipt;
+    if (!deadLetter) return { receipt, outcome };
     this.deadLetters.report(deadLetter);
-    return { status: HttpStatus.OK, body: { received: true, deadLettered: true } };
+    return { receipt: { status: HttpStatus.OK, body: { received: true, deadLettered: true } }, outcome: 'dead-lettered' };
   }
 
   private answer(outcome: DeliveryOutcome): ComplyCubeWebhookReceipt {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApplicationConfig, ModuleRef } from '@nestjs/core';
 import { hideUrlCredentials } from '../common/http-url';
-import { ComplyCubeWebhookConfigurationError } from '../common/errors';
+import { ComplyCubeWebhookConfigurationError, describeError } from '../common/errors';
 import { ComplyCubeHandlersExplorer } from '../dispatch/handlers.explorer';
 import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint } from './endpoint';
 import { ComplyCubeApiError } from '../management/api.errors';
@@ -50,9 +50,21 @@ export class ComplyCubeSubscriptionCheck implements OnApplicationBootstrap {
       const webhooks = await client.list({ signal: deadline });
       let diagnosis = diagnoseComplyCubeSubscription({ url, webhooks, handlerPatterns });
       if (settings.mode === 'sync') diagnosis = await this.sync(client, diagnosis, handlerPatterns, deadline);
+      Object.assign(this.endpoint.subscriptionState, {
+        checkedAt: new Date().toISOString(),
+        url,
+        enabled: diagnosis.webhooks.some((webhook) => webhook.enabled),
+        error: undefined,
+      });
       this.report(diagnosis, settings.mode);
     } catch (error) {
       if (error instanceof ComplyCubeWebhookConfigurationError) throw error;
+      Object.assign(this.endpoint.subscriptionState, {
+        checkedAt: new Date().toISOString(),
+        url,
+        enabled: undefined,
+        error: deadline.aborted ? `no answer within ${settings.timeoutMs} ms` : describeError(error),
+      });
       this.cannotCheck(error, url, settings, deadline);
     }
   }

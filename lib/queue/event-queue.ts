@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job, KeepJobs, Queue } from 'bullmq';
 import { recordKey } from '../delivery/delivery.runner';
 import type { ComplyCubeIdempotencyStore } from '../delivery/idempotency-store.interface';
 import type { ComplyCubeEvent } from '../events/event.interface';
@@ -33,7 +33,8 @@ export class EventQueue {
     private readonly store?: ComplyCubeIdempotencyStore,
   ) {}
 
-  async enqueue(registration: JobRegistration, event: ComplyCubeEvent<string>): Promise<EnqueueOutcome> {
+  /** `trace`: the producer span's context, carried in the job for the worker's span to link to. */
+  async enqueue(registration: JobRegistration, event: ComplyCubeEvent<string>, trace?: Record<string, string>): Promise<EnqueueOutcome> {
     const jobId = eventJobId(registration.scope, event.id);
     // BullMQ ignores an add whose id it holds in any state, and says nothing: look first.
     const [existing, completed] = await Promise.all([
@@ -48,12 +49,13 @@ export class EventQueue {
     }
     if (completed) return 'duplicate';
     const data: ComplyCubeEventJobData = { registration, event, receivedAt: new Date().toISOString() };
+    if (trace && Object.keys(trace).length > 0) data.trace = trace;
     await this.queue.add(event.type, data, {
       jobId,
       attempts: this.settings.attempts,
       backoff: { type: 'custom' },
-      removeOnComplete: this.settings.removeOnComplete,
-      removeOnFail: this.settings.removeOnFail,
+      removeOnComplete: this.settings.removeOnComplete as KeepJobs,
+      removeOnFail: this.settings.removeOnFail as KeepJobs,
     });
     return 'queued';
   }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ConnectionOptions, Job, Worker } from 'bullmq';
 import { describeError } from '../common/errors';
+import type { DeliveryObserver } from '../delivery/delivery.observer';
 import type { DeliveryResult, DeliveryRunner } from '../delivery/delivery.runner';
 import type { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { withFailedAttempt } from '../dead-letters/dead-letter';
@@ -13,6 +14,12 @@ export interface BullMqModule {
   Worker: typeof import('bullmq').Worker;
   DelayedError: typeof import('bullmq').DelayedError;
   UnrecoverableError: typeof import('bullmq').UnrecoverableError;
+}
+
+/** What runs the jobs of one registration: its delivery protocol, and what watches its deliveries. */
+export interface JobTarget {
+  runner: DeliveryRunner;
+  observer?: DeliveryObserver;
 }
 
 /** A job that exhausted its attempts, as the worker reports it. */
@@ -39,7 +46,7 @@ export class EventWorker {
     private readonly bull: BullMqModule,
     private readonly settings: QueueSettings,
     private readonly connection: ConnectionOptions,
-    private readonly runnerFor: (scope: string) => DeliveryRunner | undefined,
+    private readonly targetFor: (scope: string) => JobTarget | undefined,
     private readonly metrics: ComplyCubeWebhookMetrics,
     private readonly onDeadLetter: (deadLetter: DeadLetteredJob) => void,
   ) {}
@@ -80,14 +87,16 @@ export class EventWorker {
   }
 
   private async process(job: Job<ComplyCubeEventJobData>, token: string | undefined): Promise<{ outcome: string }> {
-    const { registration, event } = job.data;
-    const runner = this.runnerFor(registration.scope);
-    if (!runner) {
+    const { registration, event, trace } = job.data;
+    const target = this.targetFor(registration.scope);
+    if (!target) {
       throw new this.bull.UnrecoverableError(
         `No ComplyCubeWebhookModule registration with the scope '${registration.scope}' in this worker: it must register the same modules as the endpoint.`,
       );
     }
-    const result = await runner.run(event);
+    const watch = target.observer?.delivery(event, 'worker', { destination: job.queueName, linkedTo: trace });
+    const result = watch ? await watch.run(() => target.runner.run(event)) : await target.runner.run(event);
+    watch?.end(result.outcome);
     switch (result.outcome) {
       case 'handled':
         this.metrics.count('handled');
@@ -118,9 +127,19 @@ export class EventWorker {
   }
 
   private isFinal(job: Job<ComplyCubeEventJobData>, error: Error): boolean {
-    if (error instanceof this.bull.DelayedError || error.name === 'DelayedError') return false;
-    return error instanceof this.bull.UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    return isFinalFailure(job, error);
   }
+}
+
+/**
+ * Whether a failure leaves the job failed for good (a dead letter): its last attempt, an unrecoverable
+ * error (BullMQ 6 fails a job that stalled more than `maxStalledCount` times with one), or that
+ * stall failure as BullMQ 5 reports it, a plain error, whatever attempts are left.
+ */
+export function isFinalFailure(job: { attemptsMade: number; opts: { attempts?: number } }, error: Error): boolean {
+  if (error.name === 'DelayedError') return false;
+  if (error.name === 'UnrecoverableError' || error.message === 'job stalled more than allowable limit') return true;
+  return job.attemptsMade >= (job.opts.attempts ?? 1);
 }
 
 /** The job's failed reason, as BullMQ and its dashboards show it. */

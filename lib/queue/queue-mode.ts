@@ -2,11 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { describeError } from '../common/errors';
 import { loadOptionalPeer } from '../common/optional-peer';
-import type { DeliveryRunner } from '../delivery/delivery.runner';
 import type { ComplyCubeIdempotencyStore } from '../delivery/idempotency-store.interface';
 import type { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
 import { EventQueue } from './event-queue';
-import { BullMqModule, DeadLetteredJob, EventWorker } from './event-worker';
+import { BullMqModule, DeadLetteredJob, EventWorker, JobTarget } from './event-worker';
 import type { QueueSettings } from './queue-options';
 
 /** The part of an ioredis client (Redis or Cluster) queue mode uses. */
@@ -24,8 +23,8 @@ function isRedisClient(value: unknown): value is RedisClientLike {
 }
 
 export interface QueueModeHooks {
-  /** The delivery protocol of the registration a job belongs to, by its scope. */
-  runnerFor: (scope: string) => DeliveryRunner | undefined;
+  /** What runs the jobs of the registration a job belongs to (its runner and observer), by its scope. */
+  targetFor: (scope: string) => JobTarget | undefined;
   onDeadLetter: (deadLetter: DeadLetteredJob) => void;
 }
 
@@ -66,7 +65,8 @@ export class QueueMode {
       owned.push(client);
     }
     const ownedQueue = settings.queue ? undefined : new bull.Queue(settings.name, { connection: client, prefix: settings.prefix });
-    const queue = settings.queue ?? ownedQueue!;
+    // Checked to be a BullMQ Queue with the options (it has `add`); typed loosely in the public options.
+    const queue = (settings.queue as Queue | undefined) ?? ownedQueue!;
     queue.on('error', (error: Error) => new Logger('ComplyCubeWebhooks').warn(`ComplyCube queue: ${describeError(error)}`));
     return new QueueMode(settings, new EventQueue(queue, settings, store), bull, client, ownedQueue, owned);
   }
@@ -77,7 +77,7 @@ export class QueueMode {
     const connection = this.client.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
     this.owned.push(connection);
     const queue = this.eventQueue.queue;
-    this.worker = new EventWorker(this.bull, this.settings, connection, hooks.runnerFor, metrics, hooks.onDeadLetter);
+    this.worker = new EventWorker(this.bull, this.settings, connection, hooks.targetFor, metrics, hooks.onDeadLetter);
     this.worker.start(queue.name, queue.opts.prefix);
   }
 

@@ -29,7 +29,7 @@ class HandlerTable {
         return handler(event);
       });
     }
-    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), result: run.result() };
+    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), giveUp: () => run.giveUp(), result: run.result() };
   }
 }
 
