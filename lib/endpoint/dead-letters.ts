@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent } from '../dead-letters/dead-letter';
+import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, summaryOf } from '../dead-letters/dead-letter';
 import { DeliveryOutcome } from '../delivery/delivery.runner';
 import { ComplyCubeEventJobData, deadLetterOfJob, EVENT_JOB_ID_PREFIX } from '../dead-letters/event-job';
 import { ComplyCubeEndpoint } from './endpoint';
 import { ComplyCubeEndpointRegistry } from './endpoint.registry';
-import { summaryOf } from './store-dead-letters';
 
 export interface ComplyCubeDeadLetterQuery {
   /** Only the dead letters of the registration with this `name`. */

@@ -10,6 +10,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
   'index.d.ts': [],
   'testing/index.d.ts': [],
   'management/index.d.ts': [],
+  'prometheus/index.d.ts': ['prom-client'],
 };
 
 /** The package-relative and external modules a declaration file imports. */
