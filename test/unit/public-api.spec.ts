@@ -119,6 +119,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'DEFAULT_COMPLYCUBE_API_URL',
     'diagnoseComplyCubeSubscription',
   ],
+  'lib/terminus/index.ts': ['ComplyCubeEndpointHealth', 'ComplyCubeHealthIndicator', 'ComplyCubeHealthOptions'],
   'lib/testing/index.ts': [
     'COMPLYCUBE_EVENT_FIXTURES_DIR',
     'ComplyCubeEndpointUnreachableError',
