@@ -9,7 +9,17 @@ export interface BenchCase {
   args: string[];
   path: string;
   signing: Signing;
+  /**
+   * `jobs`: the server stores each delivery as a job in Redis instead of running a handler (queue
+   * mode, endpoint role), so deliveries are counted as jobs in the bench's queue.
+   */
+  counts?: 'handlers' | 'jobs';
+  /** The answer to a correctly signed delivery of a fresh event, when the preflight checks it. */
+  acceptedAnswer?: { status: number; json: unknown };
 }
+
+/** The BullMQ queue case Q stores its deliveries in, on the redis-server the bench starts. */
+export const BENCH_QUEUE_NAME = 'bench-q';
 
 export const BENCH_CASES: readonly BenchCase[] = [
   {
@@ -76,13 +86,23 @@ export const BENCH_CASES: readonly BenchCase[] = [
     path: '/stripe/webhook',
     signing: 'stripe',
   },
+  {
+    id: 'Q',
+    title: 'this module on Express in queue mode (endpoint role, RedisIdempotencyStore), events stored as BullMQ jobs',
+    server: 'complycube-module',
+    args: ['--adapter', 'express', '--queue', BENCH_QUEUE_NAME],
+    path: '/webhooks/complycube',
+    signing: 'complycube',
+    counts: 'jobs',
+    acceptedAnswer: { status: 200, json: { received: true, queued: true } },
+  },
 ];
 
 /**
  * The order the cases take turns in each round, read as a cycle: B–C, C–G, D–E and E–A are
- * neighbours, F and H one step further from C.
+ * neighbours, F and Q one step further from C, H two.
  */
-export const RUN_ORDER: readonly string[] = ['D', 'E', 'A', 'B', 'C', 'G', 'F', 'H'];
+export const RUN_ORDER: readonly string[] = ['D', 'E', 'A', 'Q', 'B', 'C', 'G', 'F', 'H'];
 
 export interface RatioDefinition {
   numerator: string;
@@ -99,4 +119,5 @@ export const RATIOS: readonly RatioDefinition[] = [
   { numerator: 'G', denominator: 'C', target: 0.9, meaning: 'idempotency store on vs off' },
   { numerator: 'C', denominator: 'H', target: 1.0, meaning: 'module vs @golevelup/nestjs-stripe' },
   { numerator: 'E', denominator: 'A', meaning: 'module on Fastify vs the node:http floor' },
+  { numerator: 'Q', denominator: 'C', meaning: 'queue mode (endpoint: store the job) vs handlers run in the request, Express' },
 ];

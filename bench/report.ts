@@ -1,5 +1,6 @@
 import { BenchCase, RATIOS } from './cases';
 import { VERIFY_MICRO_TASKS, VerifyMicroResult } from './verify-micro';
+import type { WorkerThroughputResult } from './worker-throughput';
 
 export interface RunMeasurement {
   /** 2xx responses per second of measured time. */
@@ -11,10 +12,15 @@ export interface RunMeasurement {
   non2xx: number;
   errors: number;
   timeouts: number;
-  /** Events the server's handlers recorded during the run: one per 2xx, plus any still in flight at the end. */
+  /**
+   * Events the server's handlers recorded during the run (for a queue-mode case, the jobs its
+   * queue gained): one per 2xx, plus any still in flight at the end.
+   */
   handled: number;
   /** Server process CPU time (user + system) over the run, per delivery it handled. */
   serverCpuMicrosPerRequest: number;
+  /** For a queue-mode case: redis-server's CPU time over the run, per delivery (not in the server's). */
+  redisCpuMicrosPerRequest?: number;
 }
 
 export interface CaseResult {
@@ -22,7 +28,13 @@ export interface CaseResult {
   title: string;
   server: string;
   runs: RunMeasurement[];
-  median: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; serverCpuMicrosPerRequest: number };
+  median: {
+    requestsPerSecond: number;
+    latencyP50Ms: number;
+    latencyP99Ms: number;
+    serverCpuMicrosPerRequest: number;
+    redisCpuMicrosPerRequest?: number;
+  };
   rssMB: number;
   peakRssMB: number;
   /** Deliveries the server's handlers recorded in total, warm-up and checks included (to normalise a CPU profile). */
@@ -35,6 +47,8 @@ export interface RatioResult {
   name: string;
   /** CPU-normalised throughput: median over rounds of the denominator's server CPU per request over the numerator's. */
   value: number;
+  /** Lowest and highest per-round CPU-normalised ratio: the spread `value` is the median of. */
+  range: [number, number];
   /** Median over rounds of the two cases' req/s ratio in that round. */
   requestsPerSecondRatio: number;
   target?: number;
@@ -51,6 +65,8 @@ export interface BenchResults {
     platform: string;
     loadAverageAtStart: number[];
     loadAverageAtEnd: number[];
+    /** Lowest and highest 1-minute load average sampled every 5 s through the run (absent in older results). */
+    loadAverage1mRange?: [number, number];
     date: string;
   };
   settings: {
@@ -64,6 +80,8 @@ export interface BenchResults {
   };
   cases: CaseResult[];
   ratios: RatioResult[];
+  /** Queue-mode workers' jobs/s with one and two worker processes; absent when left out. */
+  workers?: WorkerThroughputResult;
   micro: VerifyMicroResult[];
   notes: string[];
 }
@@ -82,6 +100,7 @@ export interface ServerTotals {
 }
 
 export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], totals: ServerTotals, problems: string[]): CaseResult {
+  const redisCpu = runs.flatMap((run) => (run.redisCpuMicrosPerRequest === undefined ? [] : [run.redisCpuMicrosPerRequest]));
   return {
     id: benchCase.id,
     title: benchCase.title,
@@ -92,6 +111,7 @@ export function summariseCase(benchCase: BenchCase, runs: RunMeasurement[], tota
       latencyP50Ms: median(runs.map((run) => run.latencyP50Ms)),
       latencyP99Ms: median(runs.map((run) => run.latencyP99Ms)),
       serverCpuMicrosPerRequest: median(runs.map((run) => run.serverCpuMicrosPerRequest)),
+      ...(redisCpu.length > 0 ? { redisCpuMicrosPerRequest: median(redisCpu) } : {}),
     },
     rssMB: totals.rssBytes / 2 ** 20,
     peakRssMB: totals.peakRssBytes / 2 ** 20,
@@ -112,12 +132,14 @@ export function computeRatios(cases: readonly CaseResult[]): RatioResult[] {
       numerator: numerator.runs[round],
       denominator: denominator.runs[round],
     }));
-    const value = median(rounds.map((run) => run.denominator.serverCpuMicrosPerRequest / run.numerator.serverCpuMicrosPerRequest));
+    const perRound = rounds.map((run) => run.denominator.serverCpuMicrosPerRequest / run.numerator.serverCpuMicrosPerRequest);
+    const value = median(perRound);
     const requestsPerSecondRatio = median(rounds.map((run) => run.numerator.requestsPerSecond / run.denominator.requestsPerSecond));
     return [
       {
         name: `${ratio.numerator}/${ratio.denominator}`,
         value,
+        range: [Math.min(...perRound), Math.max(...perRound)],
         requestsPerSecondRatio,
         target: ratio.target,
         met: ratio.target === undefined ? undefined : value >= ratio.target,
@@ -136,7 +158,8 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}); ` +
       `load average ${machine.loadAverageAtStart.map((load) => load.toFixed(1)).join(' ')} at start, ` +
-      `${machine.loadAverageAtEnd.map((load) => load.toFixed(1)).join(' ')} at end; ${machine.date}.`,
+      `${machine.loadAverageAtEnd.map((load) => load.toFixed(1)).join(' ')} at end` +
+      `${machine.loadAverage1mRange ? ` (1-minute average ${machine.loadAverage1mRange.map((load) => load.toFixed(1)).join(' to ')} during the run)` : ''}; ${machine.date}.`,
     '',
     `Load: autocannon in the driver process, each server in a process of its own, loopback only; ` +
       `${settings.connections} connections, pipelining ${settings.pipelining}; ` +
@@ -155,19 +178,31 @@ export function renderMarkdown(results: BenchResults): string {
     ),
     '',
   ];
+  for (const result of results.cases) {
+    if (result.median.redisCpuMicrosPerRequest === undefined) continue;
+    lines.push(
+      `${result.id} also costs redis-server ${fixed(result.median.redisCpuMicrosPerRequest, 1)} µs of CPU per request (median; ` +
+        `rounds ${result.runs.map((run) => fixed(run.redisCpuMicrosPerRequest ?? NaN, 1)).join(', ')}), not in its server CPU column.`,
+      '',
+    );
+  }
   if (results.ratios.length) {
     lines.push(
-      '| ratio | CPU-normalised | req/s (per-round median) | target | met | what it compares |',
-      '| --- | ---: | ---: | ---: | --- | --- |',
+      '| ratio | CPU-normalised | rounds (min–max) | req/s (per-round median) | target | met | what it compares |',
+      '| --- | ---: | ---: | ---: | ---: | --- | --- |',
       ...results.ratios.map(
         (ratio) =>
-          `| ${ratio.name} | ${ratio.value.toFixed(3)} | ${fixed(ratio.requestsPerSecondRatio, 3)} | ${ratio.target === undefined ? '—' : `≥ ${ratio.target.toFixed(2)}`} | ` +
-          `${ratio.met === undefined ? '—' : ratio.met ? 'yes' : '**no**'} | ${ratio.meaning} |`,
+          `| ${ratio.name} | ${ratio.value.toFixed(3)} | ${fixed(ratio.range[0], 3)}–${fixed(ratio.range[1], 3)} | ${fixed(ratio.requestsPerSecondRatio, 3)} | ` +
+          `${ratio.target === undefined ? '—' : `≥ ${ratio.target.toFixed(2)}`} | ${ratio.met === undefined ? '—' : ratio.met ? 'yes' : '**no**'} | ${ratio.meaning} |`,
       ),
       '',
     );
   }
-  const problems = results.cases.flatMap((result) => result.problems.map((problem) => `- ${result.id}: ${problem}`));
+  if (results.workers) lines.push(...renderWorkers(results.workers));
+  const problems = [
+    ...results.cases.flatMap((result) => result.problems.map((problem) => `- ${result.id}: ${problem}`)),
+    ...(results.workers?.byWorkers ?? []).flatMap((count) => count.problems.map((problem) => `- ${count.workers} worker(s): ${problem}`)),
+  ];
   if (problems.length) lines.push('## Problems', '', ...problems, '');
   if (results.micro.length) {
     lines.push(
@@ -185,4 +220,29 @@ export function renderMarkdown(results: BenchResults): string {
   }
   if (results.notes.length) lines.push('## Notes', '', ...results.notes.map((note) => `- ${note}`), '');
   return lines.join('\n');
+}
+
+function renderWorkers(workers: WorkerThroughputResult): string[] {
+  const range = ([low, high]: [number, number], digits: number): string => `${fixed(low, digits)}–${fixed(high, digits)}`;
+  return [
+    '## Queue-mode workers',
+    '',
+    `Jobs per second of worker processes (Nest application contexts, queue role \`worker\`, the package's default ` +
+      `concurrency) running one handler that awaits ${workers.handlerIoMs} ms of I/O (a timer), over ${workers.jobsPerRound} jobs ` +
+      `stored beforehand through the package's endpoint path into a paused queue; timed from the queue's resume to the last ` +
+      `job's completion. RedisIdempotencyStore on the same redis-server. Rounds alternate which worker count goes first` +
+      `${workers.warmupJobs > 0 ? `, after one warm-up round of ${workers.warmupJobs} jobs each` : ''}.`,
+    '',
+    '| worker processes | jobs/s | rounds (min–max) | runs (jobs/s) | worker CPU µs/job | Redis CPU µs/job |',
+    '| ---: | ---: | ---: | --- | ---: | ---: |',
+    ...workers.byWorkers.map(
+      (count) =>
+        `| ${count.workers}${count.problems.length ? ' (**see problems**)' : ''} | ${fixed(count.median.jobsPerSecond, 0)} | ` +
+        `${range(count.jobsPerSecondRange, 0)} | ${count.rounds.map((round) => fixed(round.jobsPerSecond, 0)).join(', ')} | ` +
+        `${fixed(count.median.workerCpuMicrosPerJob, 0)} | ${fixed(count.median.redisCpuMicrosPerJob, 0)} |`,
+    ),
+    '',
+    `${workers.ratio.name}: ${fixed(workers.ratio.value, 3)} (median of per-round ratios; rounds ${range(workers.ratio.range, 3)}).`,
+    '',
+  ];
 }

@@ -1,10 +1,13 @@
 import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { extname, isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { BENCH_CASES, BenchCase, RUN_ORDER } from './cases';
+import { isAbsolute, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
+import { BENCH_CASES, BENCH_QUEUE_NAME, BenchCase, RUN_ORDER } from './cases';
 import {
   complyCubeEventTemplate,
   EventTemplate,
@@ -16,9 +19,10 @@ import {
   stripeEventTemplate,
 } from './events';
 import { PACKAGE_ROOT, PackageSource } from './package-under-test';
+import { BENCH_REDIS_URL_ENV, BenchRedisServer, redisCpuMicros, redisServerMissing } from './queue-bench';
 import { BenchResults, CaseResult, computeRatios, renderMarkdown, RunMeasurement, summariseCase } from './report';
-import { DriverMessage, ServerMessage } from './server-harness';
 import { runVerifyMicroBench } from './verify-micro';
+import { runWorkerThroughput, WorkerThroughputResult } from './worker-throughput';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -32,6 +36,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --out DIR           where results.json and RESULTS.md go (default bench/)
   --micro-time MS     time per verifyComplyCubeSignature micro-benchmark task (default 2000)
   --skip-micro        leave the micro-benchmark out
+  --worker-jobs N     jobs per round of the queue-mode worker measurement (default 2000; rounds: --runs)
+  --skip-workers      leave the worker measurement out (case Q and it need redis-server)
+  --note TEXT         a note for RESULTS.md, e.g. what else ran on the machine (repeatable)
   --cpu-prof DIR      write a V8 CPU profile of each server process to DIR (node --cpu-prof)
   --body-bytes N      approximate size of the signed event (default 1024)`;
 
@@ -52,6 +59,9 @@ const BENCH_OPTIONS = {
   out: { type: 'string', default: 'bench' },
   'micro-time': { type: 'string', default: '2000' },
   'skip-micro': { type: 'boolean', default: false },
+  'worker-jobs': { type: 'string', default: '2000' },
+  'skip-workers': { type: 'boolean', default: false },
+  note: { type: 'string', multiple: true },
   'cpu-prof': { type: 'string' },
   'body-bytes': { type: 'string', default: '1024' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -76,62 +86,64 @@ function positiveNumber(name: string, value: string, allowZero = false): number 
 
 const fromRoot = (path: string): string => (isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path));
 
-interface RunningServer {
+interface RunningServer extends BenchProcess {
   benchCase: BenchCase;
-  child: ChildProcess;
   port: number;
   template: EventTemplate;
 }
 
-function startServer(benchCase: BenchCase, packageSource: PackageSource, cpuProfileDir?: string): Promise<RunningServer> {
-  const execArgv = compiled ? [] : ['-r', 'ts-node/register/transpile-only'];
-  if (cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=case-${benchCase.id}.cpuprofile`);
-  const child = fork(join(__dirname, 'servers', `${benchCase.server}${compiled ? '.js' : '.ts'}`), benchCase.args, {
-    cwd: PACKAGE_ROOT,
-    execArgv,
-    env: { ...process.env, BENCH_PACKAGE: packageSource, TS_NODE_PROJECT: join(PACKAGE_ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+async function startServer(benchCase: BenchCase, redisUrl: string | undefined): Promise<RunningServer> {
+  const started = await startBenchProcess({
+    label: `case ${benchCase.id}`,
+    script: benchCase.server,
+    args: benchCase.args,
+    packageSource,
+    env: redisUrl ? { [BENCH_REDIS_URL_ENV]: redisUrl } : {},
+    cpuProfile: cpuProfileDir ? { dir: cpuProfileDir, name: `case-${benchCase.id}.cpuprofile` } : undefined,
   });
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`case ${benchCase.id}: the server did not start within 120 s`)), 120_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`case ${benchCase.id}: the server exited with code ${code} before it was ready`));
-    });
-    child.on('message', (message: ServerMessage) => {
-      if (message.type !== 'ready') return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      resolvePromise({ benchCase, child, port: message.port, template: templates[benchCase.signing] });
-    });
-  });
+  if (started.port === undefined) throw new Error(`case ${benchCase.id}: the server reported no port`);
+  return { ...started, port: started.port, benchCase, template: templates[benchCase.signing] };
 }
 
-function serverStats(server: RunningServer): Promise<Extract<ServerMessage, { type: 'stats' }>> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`case ${server.benchCase.id}: no stats from the server`)), 30_000);
-    const listener = (message: ServerMessage): void => {
-      if (message.type !== 'stats') return;
-      clearTimeout(timer);
-      server.child.off('message', listener);
-      resolvePromise(message);
-    };
-    server.child.on('message', listener);
-    server.child.send({ type: 'stats' } satisfies DriverMessage);
-  });
-}
+/**
+ * The driver's view of case Q's queue: how many jobs it holds (each accepted delivery must be one),
+ * and Redis's CPU time, which the server's does not include.
+ */
+class StoredJobs {
+  private readonly queue: Queue;
 
-function stopServer(server: RunningServer): Promise<void> {
-  return new Promise((resolvePromise) => {
-    if (server.child.exitCode !== null) return resolvePromise();
-    const timer = setTimeout(() => server.child.kill('SIGKILL'), 30_000);
-    server.child.once('exit', () => {
-      clearTimeout(timer);
-      resolvePromise();
-    });
-    // Disconnecting lets the server exit normally, which is when node writes a --cpu-prof profile.
-    server.child.disconnect();
-  });
+  constructor(private readonly client: Redis) {
+    this.queue = new Queue(BENCH_QUEUE_NAME, { connection: client });
+  }
+
+  count(): Promise<number> {
+    return this.queue.getJobCountByTypes();
+  }
+
+  /** The count once it has stopped changing for a moment (the server has stored what it was storing), within 5 s. */
+  async settledCount(): Promise<number> {
+    let previous = await this.count();
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline;) {
+      await sleep(100);
+      const current = await this.count();
+      if (current === previous) return current;
+      previous = current;
+    }
+    return previous;
+  }
+
+  redisCpuMicros(): Promise<number> {
+    return redisCpuMicros(this.client);
+  }
+
+  /** Removes the waiting jobs between runs, so that every run starts from the same Redis. */
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
 }
 
 /** A fresh event id and signature for each request, as real deliveries have. */
@@ -143,12 +155,16 @@ function signedDelivery(server: RunningServer): { body: string; headers: Record<
   return { body, headers: { 'content-type': 'application/json', ...signature } };
 }
 
-/** One signed request must be accepted and one with a wrong signature refused, or the case measures nothing. */
-async function preflight(server: RunningServer): Promise<string[]> {
+/**
+ * One signed request must be accepted (with the expected answer, and stored as one job in queue
+ * mode) and one with a wrong signature refused, or the case measures nothing.
+ */
+async function preflight(server: RunningServer, jobs: StoredJobs | undefined): Promise<string[]> {
   const url = `http://127.0.0.1:${server.port}${server.benchCase.path}`;
+  const jobsBefore = await jobs?.count();
   const valid = signedDelivery(server);
   const accepted = await fetch(url, { method: 'POST', headers: valid.headers, body: valid.body });
-  await accepted.arrayBuffer();
+  const acceptedBody = await accepted.text();
   const forged = signedDelivery(server);
   const [signatureHeader, signature] = Object.entries(forged.headers).find(([name]) => name.endsWith('-signature')) ?? ['', ''];
   const wrongSignature = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
@@ -161,11 +177,32 @@ async function preflight(server: RunningServer): Promise<string[]> {
   const problems: string[] = [];
   if (accepted.status < 200 || accepted.status > 299) problems.push(`a correctly signed delivery got ${accepted.status}`);
   if (refused.status < 400) problems.push(`a delivery with a wrong signature got ${refused.status}`);
+  const expected = server.benchCase.acceptedAnswer;
+  if (expected && (accepted.status !== expected.status || !isDeepStrictEqual(parseJson(acceptedBody), expected.json))) {
+    problems.push(
+      `a correctly signed delivery got ${accepted.status} ${acceptedBody} (expected ${expected.status} ${JSON.stringify(expected.json)})`,
+    );
+  }
+  if (jobs && jobsBefore !== undefined) {
+    const stored = (await jobs.count()) - jobsBefore;
+    if (stored !== 1) problems.push(`the signed and the forged delivery left ${stored} new jobs (expected 1)`);
+    await jobs.drain();
+  }
   return problems;
 }
 
-async function load(server: RunningServer, seconds: number): Promise<RunMeasurement> {
-  const before = await serverStats(server);
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function load(server: RunningServer, seconds: number, jobs: StoredJobs | undefined): Promise<RunMeasurement> {
+  const jobsBefore = await jobs?.count();
+  const redisCpuBefore = await jobs?.redisCpuMicros();
+  const before = await benchProcessStats(server);
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}`,
     connections,
@@ -179,7 +216,13 @@ async function load(server: RunningServer, seconds: number): Promise<RunMeasurem
       },
     ],
   });
-  const after = await serverStats(server);
+  const after = await benchProcessStats(server);
+  // In queue mode a delivery is handled when its job is stored: the queue must have gained one per 2xx
+  // (plus the deliveries still in flight when autocannon stopped, which are waited for, so that none
+  // lands in the next run's count).
+  const handled = jobs && jobsBefore !== undefined ? (await jobs.settledCount()) - jobsBefore : after.handled - before.handled;
+  const redisCpuAfter = await jobs?.redisCpuMicros();
+  if (jobs) await jobs.drain();
   return {
     // Accepted deliveries over the measured time: autocannon's per-second average is skewed when a
     // busy machine's timer adds an eleventh, partial, one-second sample to a 10 s run.
@@ -191,8 +234,11 @@ async function load(server: RunningServer, seconds: number): Promise<RunMeasurem
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    handled: after.handled - before.handled,
-    serverCpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, after.handled - before.handled),
+    handled,
+    serverCpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, handled),
+    ...(redisCpuBefore !== undefined && redisCpuAfter !== undefined
+      ? { redisCpuMicrosPerRequest: (redisCpuAfter - redisCpuBefore) / Math.max(1, handled) }
+      : {}),
   };
 }
 
@@ -203,7 +249,9 @@ function runProblems(run: RunMeasurement, sent: number): string[] {
   }
   // Requests still in flight when autocannon stops may have been handled but not counted as 2xx.
   if (run.handled < run.responses2xx || run.handled > run.responses2xx + sent) {
-    problems.push(`handlers ran ${run.handled} times for ${run.responses2xx} accepted deliveries (expected one handler per delivery)`);
+    problems.push(
+      `handlers ran (or jobs were stored) ${run.handled} times for ${run.responses2xx} accepted deliveries (expected one per delivery)`,
+    );
   }
   return problems;
 }
@@ -232,25 +280,53 @@ if (unknown.length || selected.length === 0) {
 if (packageSource === 'dist' && !existsSync(join(PACKAGE_ROOT, 'dist', 'index.js'))) {
   usageError('dist/ is missing: run `npm run build` first (npm run bench does), or pass --package lib.');
 }
-// Compiled (npm run bench), the servers run on plain node; from source, through ts-node.
-const compiled = extname(__filename) === '.js';
+const workerJobs = flags['skip-workers'] ? 0 : positiveNumber('worker-jobs', flags['worker-jobs']);
+const needsRedis = workerJobs > 0 || selected.some((benchCase) => benchCase.counts === 'jobs');
+const redisMissing = needsRedis ? redisServerMissing() : undefined;
+if (redisMissing) {
+  const withoutRedis = BENCH_CASES.filter((benchCase) => benchCase.counts !== 'jobs').map((benchCase) => benchCase.id);
+  usageError(
+    `${redisMissing}: case Q and the worker measurement need it. Leave them out with --cases ${withoutRedis.join(',')} --skip-workers.`,
+  );
+}
 const templates = { complycube: complyCubeEventTemplate(bodyBytes), stripe: stripeEventTemplate(bodyBytes) };
 const outDir = fromRoot(flags.out);
 const cpuProfileDir = flags['cpu-prof'] ? fromRoot(flags['cpu-prof']) : undefined;
 
+/** The machine's 1-minute load average, sampled through the run: the other work it was shared with. */
+function sampleLoadAverage(): { samples: number[]; stop: () => void } {
+  const samples = [loadavg()[0]];
+  const timer = setInterval(() => samples.push(loadavg()[0]), 5_000);
+  timer.unref();
+  return { samples, stop: () => clearInterval(timer) };
+}
+
 async function main(): Promise<void> {
   const loadAverageAtStart = loadavg();
+  const loadAverage = sampleLoadAverage();
   const servers: RunningServer[] = [];
   const measurements = new Map<string, RunMeasurement[]>();
   const problems = new Map<string, string[]>();
+  // However the driver ends, the bench processes exit with it (their IPC channel closes), and so does
+  // redis-server (see BenchRedisServer); the finally block below is the orderly way out.
+  let redisServer: BenchRedisServer | undefined;
+  let redisClient: Redis | undefined;
+  let storedJobs: StoredJobs | undefined;
   try {
+    if (needsRedis) {
+      redisServer = await BenchRedisServer.start();
+      process.stderr.write(`redis-server started on 127.0.0.1:${redisServer.port}\n`);
+      redisClient = new Redis(redisServer.url);
+      storedJobs = new StoredJobs(redisClient);
+    }
+    const jobsOf = (server: RunningServer): StoredJobs | undefined => (server.benchCase.counts === 'jobs' ? storedJobs : undefined);
     for (const benchCase of selected) {
       process.stderr.write(`starting case ${benchCase.id}: ${benchCase.title}\n`);
-      const server = await startServer(benchCase, packageSource, cpuProfileDir);
+      const server = await startServer(benchCase, redisServer?.url);
       servers.push(server);
       measurements.set(benchCase.id, []);
-      problems.set(benchCase.id, await preflight(server));
-      if (warmupSeconds > 0) await load(server, warmupSeconds);
+      problems.set(benchCase.id, await preflight(server, jobsOf(server)));
+      if (warmupSeconds > 0) await load(server, warmupSeconds, jobsOf(server));
     }
     // Rounds interleave the cases (rotating who goes first), so a burst of load from elsewhere on
     // the machine spreads over every case instead of skewing one; the cyclic order keeps the cases
@@ -259,7 +335,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < runs; round++) {
       for (let offset = 0; offset < servers.length; offset++) {
         const server = servers[(round + offset) % servers.length];
-        const run = await load(server, durationSeconds);
+        const run = await load(server, durationSeconds, jobsOf(server));
         measurements.get(server.benchCase.id)?.push(run);
         problems.get(server.benchCase.id)?.push(...runProblems(run, connections * pipelining));
         process.stderr.write(
@@ -270,11 +346,26 @@ async function main(): Promise<void> {
     }
     const cases: CaseResult[] = [];
     for (const server of [...servers].sort((a, b) => a.benchCase.id.localeCompare(b.benchCase.id))) {
-      const stats = await serverStats(server);
+      const stats = await benchProcessStats(server);
       const id = server.benchCase.id;
       cases.push(summariseCase(server.benchCase, measurements.get(id) ?? [], stats, problems.get(id) ?? []));
     }
-    await Promise.all(servers.splice(0).map(stopServer));
+    await Promise.all(servers.splice(0).map(stopBenchProcess));
+
+    let workers: WorkerThroughputResult | undefined;
+    if (workerJobs > 0 && redisServer) {
+      process.stderr.write(`starting the worker measurement: ${runs} rounds of ${workerJobs} jobs with 1 and with 2 worker processes\n`);
+      workers = await runWorkerThroughput({
+        redisUrl: redisServer.url,
+        packageSource,
+        jobs: workerJobs,
+        rounds: runs,
+        warmupJobs: warmupSeconds > 0 ? Math.min(workerJobs, 500) : 0,
+        handlerIoMs: 20,
+        bodyBytes,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+    }
 
     const micro = flags['skip-micro'] ? [] : await runVerifyMicroBench(positiveNumber('micro-time', flags['micro-time']), packageSource);
     const notes = [
@@ -283,13 +374,30 @@ async function main(): Promise<void> {
         'case costs, whatever else runs; targets are judged on it, as CPU-normalised throughput ' +
         '(ratio X/Y = CPU per request of Y / CPU per request of X). Both ratio columns are medians of per-round ratios, ' +
         'which pair runs made close together in time.',
-      compiled
+      COMPILED
         ? 'Servers are compiled to JavaScript and run on plain node.'
         : 'Servers ran from TypeScript through ts-node: RSS includes the TypeScript compiler (about 60 MB); use npm run bench for memory figures.',
       `The package was loaded from ${packageSource === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`,
       'autocannon records latency in whole milliseconds, so p50 and p99 have a 1 ms resolution.',
       'C uses EventEmitterModule.forRoot() (no wildcards); F uses wildcard: true, as wildcard patterns need it.',
       'H answers 201 with an empty body (its controller has no @HttpCode); the others answer 200.',
+      ...(selected.some((benchCase) => benchCase.id === 'Q')
+        ? [
+            'Q answers 200 {"received":true,"queued":true} once Redis holds the job. Per delivery its endpoint makes two ' +
+              'sequential round trips to Redis: a look-up of the job id and of the idempotency record (in parallel), then ' +
+              "BullMQ's add script; its handler runs in a worker, not measured here. Q's server CPU leaves Redis's own out " +
+              '(given under the case table). redis-server shares the cores with the server and autocannon. The job count is ' +
+              'checked against the accepted deliveries after each run, then the queue is drained.',
+          ]
+        : []),
+      ...(workers
+        ? [
+            'The worker measurement runs after the HTTP cases, on the same redis-server, with every HTTP server stopped. ' +
+              'Jobs/s with 20 ms of I/O per job is bounded by concurrency / 20 ms (500 jobs/s per worker process at the ' +
+              'default 10); Redis CPU includes the driver polling the job counts every 50 ms.',
+          ]
+        : []),
+      ...(flags.note ?? []),
     ];
     const results: BenchResults = {
       machine: {
@@ -299,6 +407,7 @@ async function main(): Promise<void> {
         platform: `${process.platform} ${process.arch}`,
         loadAverageAtStart,
         loadAverageAtEnd: loadavg(),
+        loadAverage1mRange: [Math.min(...loadAverage.samples), Math.max(...loadAverage.samples)],
         date: new Date().toISOString(),
       },
       settings: {
@@ -312,6 +421,7 @@ async function main(): Promise<void> {
       },
       cases,
       ratios: computeRatios(cases),
+      ...(workers ? { workers } : {}),
       micro,
       notes,
     };
@@ -321,7 +431,11 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'RESULTS.md'), markdown);
     process.stdout.write(`${markdown}\nWrote ${join(outDir, 'results.json')} and ${join(outDir, 'RESULTS.md')}.\n`);
   } finally {
-    await Promise.all(servers.map(stopServer));
+    loadAverage.stop();
+    await Promise.all(servers.map(stopBenchProcess));
+    await storedJobs?.close().catch(() => undefined);
+    redisClient?.disconnect();
+    await redisServer?.stop();
   }
 }
 

@@ -1,12 +1,14 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
-/** What a bench server tells the driver over IPC. */
+/** What a bench process tells the driver over IPC. */
 export type ServerMessage =
-  { type: 'ready'; port: number } | { type: 'stats'; handled: number; cpuMicros: number; rssBytes: number; peakRssBytes: number };
+  | { type: 'ready'; port?: number }
+  | { type: 'stats'; handled: number; cpuMicros: number; rssBytes: number; peakRssBytes: number }
+  | { type: 'filled'; queued: number; otherAnswers: number };
 
-/** What the driver asks a bench server. */
-export type DriverMessage = { type: 'stats' };
+/** What the driver asks a bench process: its stats, or (a queue filler) to store `count` fresh events as jobs. */
+export type DriverMessage = { type: 'stats' } | { type: 'fill'; count: number };
 
 let handled = 0;
 
@@ -21,18 +23,21 @@ export function recordHandledEvent(event: { id?: unknown }): void {
   if (typeof event.id === 'string') handled += 1;
 }
 
+/** Sends a message to the driver, if it is still there. */
+export function sendToDriver(message: ServerMessage): void {
+  process.send?.(message);
+}
+
 /**
- * Runs in a bench server's process: starts the server on a free loopback port, reports the port,
- * answers stats requests (handled events, CPU time, resident memory) and exits when the driver goes away.
+ * Runs in a bench process: starts it (an HTTP server on a free loopback port, or an application
+ * context with no server), reports it ready, answers stats requests (handled events, CPU time,
+ * resident memory) and exits when the driver goes away.
  */
-export function serveBenchCase(start: () => Promise<Server>): void {
+export function serveBenchCase(start: () => Promise<Server | undefined>): void {
   if (!process.send) throw new Error('Bench servers are started by bench/run.ts, with an IPC channel.');
-  const send = (message: ServerMessage): void => {
-    process.send?.(message);
-  };
   process.on('message', (message: DriverMessage) => {
     if (message.type === 'stats') {
-      send({
+      sendToDriver({
         type: 'stats',
         handled,
         cpuMicros: cpuMicros(),
@@ -42,8 +47,10 @@ export function serveBenchCase(start: () => Promise<Server>): void {
     }
   });
   process.on('disconnect', () => process.exit(0));
+  // The driver may have gone while this process was loading.
+  if (!process.connected) process.exit(0);
   start().then(
-    (server) => send({ type: 'ready', port: (server.address() as AddressInfo).port }),
+    (server) => sendToDriver({ type: 'ready', port: server ? (server.address() as AddressInfo).port : undefined }),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

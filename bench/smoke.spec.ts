@@ -1,12 +1,38 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { describeWithRedis } from '../test/utils/redis-server';
+import { waitFor } from '../test/utils/wait';
 import type { BenchResults } from './report';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..');
+const DRIVER = ['-r', 'ts-node/register/transpile-only', 'bench/run.ts'];
+const DRIVER_ENV = { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') };
+
+/** The port of the redis-server a driver run started, from its progress output. */
+function redisPort(stderr: string): number {
+  const port = /redis-server started on 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
+  if (!port) throw new Error(`the bench did not say where it started redis-server:\n${stderr}`);
+  return Number(port);
+}
+
+/** Whether anything still accepts connections on a loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
 
 /**
  * Checks that bench/ still runs end to end: servers start, take load, verify and dispatch, and a
@@ -20,13 +46,9 @@ describe('bench/run.ts smoke run (1 s per case)', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-'));
-    const args = ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--cases', 'A,B,C', '--duration', '1', '--runs', '1'];
-    args.push('--warmup', '0', '--package', 'lib', '--micro-time', '50', '--out', outDir);
-    await execFileAsync(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      timeout: 90_000,
-    });
+    const args = [...DRIVER, '--cases', 'A,B,C', '--duration', '1', '--runs', '1', '--warmup', '0', '--package', 'lib'];
+    args.push('--micro-time', '50', '--skip-workers', '--out', outDir);
+    await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 90_000 });
     results = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8'));
     markdown = readFileSync(join(outDir, 'RESULTS.md'), 'utf8');
   }, 100_000);
@@ -54,6 +76,7 @@ describe('bench/run.ts smoke run (1 s per case)', () => {
     expect(results.ratios.map((ratio) => ratio.name)).toEqual(['C/B']);
     const [ratio] = results.ratios;
     expect(ratio.value).toBeCloseTo(handwritten.median.serverCpuMicrosPerRequest / module.median.serverCpuMicrosPerRequest, 10);
+    expect(ratio.range).toEqual([ratio.value, ratio.value]);
     expect(ratio.requestsPerSecondRatio).toBeCloseTo(module.runs[0].requestsPerSecond / handwritten.runs[0].requestsPerSecond, 10);
     expect(ratio.met).toBe(ratio.value >= 0.95);
   });
@@ -71,6 +94,83 @@ describe('bench/run.ts smoke run (1 s per case)', () => {
   it('writes a Markdown table with the machine line, one row per case and the ratio', () => {
     expect(markdown).toContain(`Machine: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${process.version}`);
     for (const id of ['A', 'B', 'C']) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\| `, 'm'));
-    expect(markdown).toMatch(/^\| C\/B \| \d+\.\d{3} \| \d+\.\d{3} \| ≥ 0\.95 \| (yes|\*\*no\*\*) \|/m);
+    expect(markdown).toMatch(/^\| C\/B \| \d+\.\d{3} \| \d+\.\d{3}–\d+\.\d{3} \| \d+\.\d{3} \| ≥ 0\.95 \| (yes|\*\*no\*\*) \|/m);
+    expect(results.workers).toBeUndefined();
   });
+});
+
+describeWithRedis('bench/run.ts smoke run of queue mode: case Q (1 s) and the worker measurement (200 jobs)', () => {
+  const WORKER_JOBS = 200;
+  let outDir: string;
+  let results: BenchResults;
+  let markdown: string;
+  let stderr: string;
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-queue-'));
+    const args = [...DRIVER, '--cases', 'C,Q', '--duration', '1', '--runs', '1', '--warmup', '0', '--package', 'lib'];
+    args.push('--skip-micro', '--worker-jobs', String(WORKER_JOBS), '--out', outDir);
+    ({ stderr } = await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 150_000 }));
+    results = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8'));
+    markdown = readFileSync(join(outDir, 'RESULTS.md'), 'utf8');
+  }, 160_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('measures Q with each accepted delivery stored as one job, and Redis CPU apart', () => {
+    expect(results.cases.map((result) => result.id)).toEqual(['C', 'Q']);
+    const queueMode = results.cases[1];
+    expect(queueMode.problems).toEqual([]);
+    const [run] = queueMode.runs;
+    expect(run.responses2xx).toBeGreaterThan(0);
+    expect(run.non2xx + run.errors + run.timeouts).toBe(0);
+    expect(run.handled).toBeGreaterThanOrEqual(run.responses2xx);
+    expect(run.handled).toBeLessThanOrEqual(run.responses2xx + results.settings.connections);
+    expect(run.serverCpuMicrosPerRequest).toBeGreaterThan(0);
+    expect(run.redisCpuMicrosPerRequest).toBeGreaterThan(0);
+    expect(results.cases[0].runs[0].redisCpuMicrosPerRequest).toBeUndefined();
+  });
+
+  it('reports Q/C, CPU-normalised, with no target', () => {
+    const [module, queueMode] = results.cases;
+    expect(results.ratios.map((ratio) => ratio.name)).toEqual(['Q/C']);
+    const [ratio] = results.ratios;
+    expect(ratio.value).toBeCloseTo(module.median.serverCpuMicrosPerRequest / queueMode.median.serverCpuMicrosPerRequest, 10);
+    expect(ratio.target).toBeUndefined();
+    expect(markdown).toMatch(/^\| Q\/C \| \d+\.\d{3} \| \d+\.\d{3}–\d+\.\d{3} \| \d+\.\d{3} \| — \| — \|/m);
+    expect(markdown).toMatch(/^Q also costs redis-server \d+\.\d µs of CPU per request/m);
+  });
+
+  it('runs every pre-filled job once with one and with two worker processes, and reports their ratio', () => {
+    const workers = results.workers;
+    expect(workers?.byWorkers.map((count) => count.workers)).toEqual([1, 2]);
+    for (const count of workers?.byWorkers ?? []) {
+      expect(count.problems).toEqual([]);
+      expect(count.rounds).toHaveLength(1);
+      expect(count.rounds[0]).toMatchObject({ jobs: WORKER_JOBS, completed: WORKER_JOBS, failed: 0, handled: WORKER_JOBS });
+      expect(count.rounds[0].jobsPerSecond).toBeGreaterThan(0);
+      expect(count.rounds[0].workerCpuMicrosPerJob).toBeGreaterThan(0);
+    }
+    const [one, two] = workers?.byWorkers ?? [];
+    expect(workers?.ratio.value).toBeCloseTo(two.rounds[0].jobsPerSecond / one.rounds[0].jobsPerSecond, 10);
+    expect(markdown).toContain('## Queue-mode workers');
+    expect(markdown).toMatch(/^2 workers \/ 1 worker: \d+\.\d{3} /m);
+  });
+
+  it('stops its redis-server when it finishes', async () => {
+    expect(await listening(redisPort(stderr))).toBe(false);
+  });
+
+  it('stops its redis-server when it is killed mid-run (SIGKILL, no handler runs)', async () => {
+    const args = [...DRIVER, '--cases', 'Q', '--duration', '60', '--runs', '1', '--warmup', '0', '--package', 'lib'];
+    const driver = spawn(process.execPath, [...args, '--skip-micro', '--skip-workers', '--out', outDir], { cwd: ROOT, env: DRIVER_ENV });
+    let output = '';
+    driver.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('starting case Q') && driver.signalCode === null) driver.kill('SIGKILL');
+    });
+    const [, signal] = await once(driver, 'exit');
+    expect(signal).toBe('SIGKILL');
+    const port = redisPort(output);
+    await waitFor('redis-server to stop', async () => !(await listening(port)));
+  }, 60_000);
 });

@@ -1,7 +1,12 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ComplyCubeEvent, ComplyCubeWebhookModule, ComplyCubeWebhookModuleOptions, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
-import { SoakLedger } from './soak-ledger';
+import { ComplyCubeEvent, ComplyCubeWebhookModule, OnComplyCubeEvent } from 'nestjs-complycube-webhooks';
+
+/** Where the soak's handlers record their runs: in the soak's process, or in Redis across processes. */
+export interface SoakHandlerLedger {
+  /** Runs one handler for one event: a little async work, recorded. */
+  run(handlerKey: string, eventId: string): Promise<void>;
+}
 
 export const SOAK_LEDGER = Symbol('SOAK_LEDGER');
 export const SOAK_SECRET = 'whsec_soak_secret';
@@ -16,7 +21,7 @@ export const SOAK_HANDLERS_BY_TYPE: Record<string, readonly string[]> = {
 
 @Injectable()
 export class SoakHandlers {
-  constructor(@Inject(SOAK_LEDGER) private readonly ledger: SoakLedger) {}
+  constructor(@Inject(SOAK_LEDGER) private readonly ledger: SoakHandlerLedger) {}
 
   @OnComplyCubeEvent('check.completed.rejected')
   notifyCompliance(event: ComplyCubeEvent): Promise<void> {
@@ -34,7 +39,10 @@ export class SoakHandlers {
   }
 }
 
-export function soakAppModule(ledger: SoakLedger, options: Partial<ComplyCubeWebhookModuleOptions>): new () => unknown {
+/** What `ComplyCubeWebhookModule.forRoot()` takes, the registration's `name` included. */
+export type SoakModuleOptions = Partial<Parameters<typeof ComplyCubeWebhookModule.forRoot>[0]>;
+
+export function soakAppModule(ledger: SoakHandlerLedger, options: SoakModuleOptions): new () => unknown {
   @Module({
     imports: [EventEmitterModule.forRoot({ wildcard: true }), ComplyCubeWebhookModule.forRoot({ secret: SOAK_SECRET, ...options })],
     providers: [{ provide: SOAK_LEDGER, useValue: ledger }, SoakHandlers],

@@ -1,8 +1,10 @@
+import type { SoakHandlerLedger } from './soak-app';
+
 /**
  * What the soak's handlers did, kept outside the apps so that several instances write to one
  * ledger. It is the judge: it knows which handlers each event needs and counts their successes.
  */
-export class SoakLedger {
+export class SoakLedger implements SoakHandlerLedger {
   /** `${eventId} ${handlerKey}` -> successful runs. */
   readonly successes = new Map<string, number>();
   /** Runs of one handler for one event that overlapped in time (must stay 0). */

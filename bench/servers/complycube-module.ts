@@ -1,30 +1,36 @@
 import 'reflect-metadata';
 import { DynamicModule, Injectable, Module, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import type { ComplyCubeEvent, ComplyCubeEventPattern } from '../../lib';
 import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';
+import { benchRedisUrl } from '../queue-bench';
 import { loadPackageUnderTest } from '../package-under-test';
 import { recordHandledEvent, serveBenchCase } from '../server-harness';
 import { parseAdapter, startNestApp } from './nest-app';
 
 /**
- * Cases C, E, F and G: the package as a user wires it — EventEmitterModule, ComplyCubeWebhookModule
+ * Cases C, E, F, G and Q: the package as a user wires it — EventEmitterModule, ComplyCubeWebhookModule
  * and @OnComplyCubeEvent handlers — loaded from dist (or lib, see package-under-test.ts).
  *
  *   --adapter express|fastify
  *   --handlers many       200 handlers over 200 patterns (wildcard emitter), exactly one matches
  *   --idempotency default leave the option out, so the package's default applies (case G);
  *                         otherwise `idempotency: false` is passed (ignored by builds without it)
+ *   --queue NAME          queue mode, endpoint role, on the bench's redis-server (BENCH_REDIS_URL),
+ *                         with a RedisIdempotencyStore on the same client (case Q): each delivery
+ *                         becomes a job in the queue NAME and no handler runs here
  */
 const { values } = parseArgs({
   options: {
     adapter: { type: 'string' },
     handlers: { type: 'string', default: 'one' },
     idempotency: { type: 'string', default: 'off' },
+    queue: { type: 'string' },
   },
 });
-const { ComplyCubeWebhookModule, OnComplyCubeEvent } = loadPackageUnderTest();
+const { ComplyCubeWebhookModule, OnComplyCubeEvent, RedisIdempotencyStore } = loadPackageUnderTest();
 
 @Injectable()
 class ChecksHandlers {
@@ -71,10 +77,16 @@ function appModule(): Type<unknown> {
   const handlers: Type<unknown>[] = many
     ? [ChecksHandlers, ...manyHandlerPatterns(COMPLYCUBE_EVENT_TYPES).map((pattern, index) => nonMatchingHandlerClass(index, pattern))]
     : [ChecksHandlers];
-  const options: Parameters<typeof ComplyCubeWebhookModule.forRoot>[0] & { idempotency?: false } = {
+  const options: Parameters<typeof ComplyCubeWebhookModule.forRoot>[0] = {
     secret: COMPLYCUBE_BENCH_SECRET,
     ...(values.idempotency === 'default' ? {} : { idempotency: false }),
   };
+  if (values.queue !== undefined) {
+    // One client for the store and the queue, as the README shows; endpoint role, so no worker here.
+    const redis = new Redis(benchRedisUrl());
+    options.idempotency = { store: new RedisIdempotencyStore(redis) };
+    options.queue = { connection: redis, name: values.queue, role: 'endpoint' };
+  }
   const imports: DynamicModule[] = [EventEmitterModule.forRoot({ wildcard: many }), ComplyCubeWebhookModule.forRoot(options)];
 
   @Module({ imports, providers: handlers })

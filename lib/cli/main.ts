@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { toTerminalLine } from './terminal-text';
 import { CliCommand, CliIo, CliUsageError } from './cli-command';
+import { deadLettersCommand } from './commands/dead-letters.command';
 import { doctorCommand } from './commands/doctor.command';
 import { replayCommand } from './commands/replay.command';
 import { signCommand } from './commands/sign.command';
@@ -8,7 +9,14 @@ import { triggerCommand } from './commands/trigger.command';
 import { webhooksCommand } from './commands/webhooks.command';
 
 /** Every command of the `complycube-webhooks` CLI. */
-export const CLI_COMMANDS: readonly CliCommand[] = [triggerCommand, signCommand, replayCommand, webhooksCommand, doctorCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  triggerCommand,
+  signCommand,
+  replayCommand,
+  webhooksCommand,
+  doctorCommand,
+  deadLettersCommand,
+];
 
 const PROGRAM = 'complycube-webhooks';
 

@@ -17,3 +17,33 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 export function toTerminalLine(text: string): string {
   return text.replace(ESCAPE_SEQUENCES, '').replace(LINE_BREAKS_AND_TABS, ' ').replace(CONTROL_CHARACTERS, '');
 }
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+/** What `JSON.stringify` leaves unescaped that a terminal may act on or break a line at. */
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+
+function unicodeEscape(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * JSON of data from elsewhere (a stored event) safe to print: the same JSON value, with DEL, the C1
+ * control characters and the Unicode line separators, which `JSON.stringify` leaves as they are,
+ * written as `\u` escapes. Scripts parse it as they would the plain JSON.
+ */
+export function toTerminalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(UNESCAPED_BY_JSON, unicodeEscape);
+}
+
+/**
+ * Text of several lines from elsewhere (a body as received) safe to print: its lines kept, every
+ * other control character written as a visible `\u` escape rather than dropped, so that what is
+ * shown still tells what was there.
+ */
+export function toTerminalLines(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.replace(CONTROL_CHARACTERS_BUT_TAB, unicodeEscape))
+    .join('\n');
+}

@@ -70,3 +70,21 @@ export function withFailedAttempt(
   };
   return [...(failures ?? []), record].slice(-KEPT_FAILURES);
 }
+
+/** A dead letter without its event, as `list` and `onDeadLetter` give it. */
+export function summaryOf(letter: ComplyCubeDeadLetterWithEvent): ComplyCubeDeadLetter {
+  const { event, rawBody, ...summary } = letter;
+  return summary;
+}
+
+/** Reads a stored dead letter; undefined for text that is not one. */
+export function parseStoredDeadLetter(text: string): ComplyCubeDeadLetterWithEvent | undefined {
+  try {
+    const parsed = JSON.parse(text) as Partial<ComplyCubeDeadLetterWithEvent>;
+    return parsed && typeof parsed.id === 'string' && typeof parsed.eventId === 'string' && parsed.event
+      ? (parsed as ComplyCubeDeadLetterWithEvent)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

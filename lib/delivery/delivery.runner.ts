@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ComplyCubeHandlerAbandonedError, describeError } from '../common/errors';
-import { HandlerFailure, PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
+import { DispatchResult, HandlerFailure, PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
 import { ComplyCubeEventDispatcher, Dispatch } from '../dispatch/event.dispatcher';
 import { ComplyCubeEvent } from '../events/event.interface';
 import { DeliverySettings, IdempotencySettings } from './delivery-settings';
+import { ClaimKeeper, HeldClaim } from './claim-keeper';
 import type { DeliveryObserver } from './delivery.observer';
 import { ComplyCubeWebhookMetrics } from './webhook.metrics';
 
@@ -56,6 +57,7 @@ export interface DeliveryRunOptions {
 export class DeliveryRunner {
   private readonly logger = new Logger('ComplyCubeWebhooks');
   private readonly running = new Set<Promise<DeliveryResult>>();
+  private keeper?: ClaimKeeper;
 
   constructor(
     private readonly dispatcher: ComplyCubeEventDispatcher,
@@ -138,23 +140,27 @@ export class DeliveryRunner {
       },
     });
 
-    const renewal = setInterval(() => {
-      store.renewClaim(key, owner, claimTtlMs).then(
-        (held) => {
-          if (!held) this.logger.warn(`Lost the claim on ComplyCube event ${id} while its handlers ran.`);
+    const keeper = this.claimKeeper(idempotency);
+    let held: HeldClaim | undefined;
+    // Settles with the dispatch's result, or with 'abandon' when the keeper gives the delivery up.
+    const settledOrAbandoned = new Promise<DispatchResult | 'abandon'>((resolve, reject) => {
+      held = {
+        key,
+        owner,
+        began,
+        renewedAt: performance.now(),
+        abandon: () => resolve('abandon'),
+        renewalFailed: (error) => {
+          if (error === undefined) this.logger.warn(`Lost the claim on ComplyCube event ${id} while its handlers ran.`);
+          else this.storeFailed('claim renewal', event, error);
         },
-        (error: unknown) => this.storeFailed('claim renewal', event, error),
-      );
-    }, claimTtlMs / 3);
-    renewal.unref();
-    let giveUp: NodeJS.Timeout | undefined;
-    const abandonment = new Promise<'abandon'>((resolve) => {
-      giveUp = setTimeout(() => resolve('abandon'), Math.max(0, abandonAfterMs - (performance.now() - began)));
-      giveUp.unref();
+      };
+      dispatch.result.then(resolve, reject);
     });
+    keeper.hold(held!);
     try {
-      const settled = await Promise.race([dispatch.result, abandonment]);
-      clearTimeout(giveUp);
+      const settled = await settledOrAbandoned;
+      keeper.release(held!);
       if (settled === 'abandon') {
         abandoned = true;
         const failures = this.abandon(event, dispatch, abandonAfterMs);
@@ -180,9 +186,14 @@ export class DeliveryRunner {
       await store.release(key, owner).catch(() => undefined);
       throw error;
     } finally {
-      clearInterval(renewal);
-      clearTimeout(giveUp);
+      keeper.release(held!);
     }
+  }
+
+  /** One keeper of the claims of this endpoint's running deliveries (made at the first one). */
+  private claimKeeper(idempotency: IdempotencySettings): ClaimKeeper {
+    this.keeper ??= new ClaimKeeper(idempotency.store, idempotency.claimTtlMs, idempotency.abandonAfterMs);
+    return this.keeper;
   }
 
   /** Reports the handlers that never settled, and returns them as the delivery's failures. */

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent } from '../dead-letters/dead-letter';
+import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, summaryOf } from '../dead-letters/dead-letter';
 import { DeliveryOutcome } from '../delivery/delivery.runner';
 import { ComplyCubeEventJobData, deadLetterOfJob, EVENT_JOB_ID_PREFIX } from '../dead-letters/event-job';
 import { ComplyCubeEndpoint } from './endpoint';
 import { ComplyCubeEndpointRegistry } from './endpoint.registry';
-import { summaryOf } from './store-dead-letters';
 
 export interface ComplyCubeDeadLetterQuery {
   /** Only the dead letters of the registration with this `name`. */
@@ -33,6 +32,7 @@ const DEFAULT_LIMIT = 1_000;
  */
 @Injectable()
 export class ComplyCubeDeadLetters {
+  /** @internal Made by Nest: inject it. */
   constructor(private readonly registry: ComplyCubeEndpointRegistry) {}
 
   /** Every dead letter, oldest first; without the events (personal data): `get` has them. */

@@ -55,7 +55,7 @@ export class OpenTelemetryMetricsBridge implements OnApplicationBootstrap, OnApp
         for (const { key, instrument } of counters) result.observe(instrument, snapshot[key]);
         for (const reason of REJECTION_REASONS) result.observe(rejected, snapshot.rejected[reason], { reason });
         for (const status of await this.endpoints.status()) {
-          const registration = status.name ?? status.route;
+          const { registration } = status;
           if (status.queue?.jobs) {
             for (const state of JOB_STATES) {
               result.observe(jobs, status.queue.jobs[state], {

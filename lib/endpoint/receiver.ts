@@ -5,7 +5,7 @@ import { ComplyCubeEvent } from '../events/event.interface';
 import { ComplyCubeDeadLetter } from '../dead-letters/dead-letter';
 import { HandlerFailure } from '../dispatch/dispatch-run';
 import { describeError } from '../common/errors';
-import { beforeDeadline, DEADLINE_PASSED } from './deadline';
+import { DEADLINE_PASSED, Deadlines } from './deadline';
 import { StoreDeadLetters } from './store-dead-letters';
 import type { DeliveryObserver } from '../delivery/delivery.observer';
 
@@ -51,6 +51,7 @@ export interface ReceiverDeadLetters {
  */
 export class ComplyCubeWebhookReceiver implements EventReceiver {
   private readonly logger = new Logger('ComplyCubeWebhooks');
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly runner: DeliveryRunner,
@@ -58,7 +59,9 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
     private readonly metrics: ComplyCubeWebhookMetrics,
     private readonly deadLetters?: ReceiverDeadLetters,
     private readonly observer?: DeliveryObserver,
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(handlerTimeoutMs);
+  }
 
   async receive(event: ComplyCubeEvent<string>, rawBody?: Buffer): Promise<ComplyCubeWebhookReceipt> {
     const watch = this.observer?.delivery(event, 'http');
@@ -75,7 +78,7 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
   ): Promise<{ receipt: ComplyCubeWebhookReceipt; outcome: string }> {
     const { id, type } = event;
     const stopWaiting = new AbortController();
-    const result = await beforeDeadline(this.runner.run(event, { signal: stopWaiting.signal }), this.handlerTimeoutMs);
+    const result = await this.deadlines.race(this.runner.run(event, { signal: stopWaiting.signal }));
     if (result === DEADLINE_PASSED) {
       stopWaiting.abort();
       this.metrics.count('timeouts');

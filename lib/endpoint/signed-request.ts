@@ -89,6 +89,7 @@ function accept(
  * disables the webhook.
  */
 export function isJsonMediaType(header: string | string[] | undefined): boolean {
+  if (header === 'application/json') return true;
   if (typeof header !== 'string') return false;
   const semicolon = header.indexOf(';');
   const mediaType = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();

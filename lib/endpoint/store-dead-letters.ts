@@ -1,4 +1,10 @@
-import { ComplyCubeDeadLetter, ComplyCubeDeadLetterWithEvent, withFailedAttempt } from '../dead-letters/dead-letter';
+import {
+  ComplyCubeDeadLetter,
+  ComplyCubeDeadLetterWithEvent,
+  parseStoredDeadLetter,
+  summaryOf,
+  withFailedAttempt,
+} from '../dead-letters/dead-letter';
 import { describeOption, failOption, positiveMs } from '../delivery/delivery-settings';
 import { recordKey } from '../delivery/delivery.runner';
 import { ComplyCubeDeadLetterStore, ComplyCubeIdempotencyStore, isDeadLetterStore } from '../delivery/idempotency-store.interface';
@@ -119,23 +125,5 @@ export class StoreDeadLetters {
   /** Removes a dead letter, and the failed deliveries counted for its event. */
   delete(key: string): Promise<boolean> {
     return this.store.deleteDeadLetter(key);
-  }
-}
-
-/** A dead letter without its event, as `list` and `onDeadLetter` give it. */
-export function summaryOf(letter: ComplyCubeDeadLetterWithEvent): ComplyCubeDeadLetter {
-  const { event, rawBody, ...summary } = letter;
-  return summary;
-}
-
-/** Reads a stored dead letter; undefined for text that is not one. */
-export function parseStoredDeadLetter(text: string): ComplyCubeDeadLetterWithEvent | undefined {
-  try {
-    const parsed = JSON.parse(text) as Partial<ComplyCubeDeadLetterWithEvent>;
-    return parsed && typeof parsed.id === 'string' && typeof parsed.eventId === 'string' && parsed.event
-      ? (parsed as ComplyCubeDeadLetterWithEvent)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }

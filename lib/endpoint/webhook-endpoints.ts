@@ -32,6 +32,8 @@ export interface ComplyCubeWebhookEndpointInfo {
 export interface ComplyCubeEndpointStatus {
   name?: string;
   route: string;
+  /** The `registration` label of the package's metrics: the registration's name, else its path (`webhooks/complycube`). */
+  registration: string;
   /** The idempotency store: `memory` is always up; `none` when idempotency is off. */
   store: { kind: 'memory' | 'redis' | 'custom' | 'none'; up: boolean; error?: string };
   /** Queue mode: whether its Redis answers, and its job counts (`failed` are its dead letters). */
@@ -62,6 +64,7 @@ export interface ComplyCubeDeliverOptions {
  */
 @Injectable()
 export class ComplyCubeWebhookEndpoints {
+  /** @internal Made by Nest: inject it. */
   constructor(
     private readonly registry: ComplyCubeEndpointRegistry,
     private readonly appConfig: ApplicationConfig,
@@ -103,6 +106,7 @@ export class ComplyCubeWebhookEndpoints {
     const status: ComplyCubeEndpointStatus = {
       name: endpoint.name,
       route: this.routeOf(endpoint),
+      registration: endpoint.observer.registration,
       store: {
         kind: !store
           ? 'none'

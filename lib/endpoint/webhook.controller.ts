@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  HttpCode,
   HttpException,
   HttpStatus,
   Inject,
@@ -9,15 +8,17 @@ import {
   OnApplicationBootstrap,
   Post,
   Req,
+  Res,
   Type,
   UseGuards,
 } from '@nestjs/common';
-import { ApplicationConfig } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { joinRoutePath } from '../common/route-path';
 import { DeliverySettings } from '../delivery/delivery-settings';
 import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { RedisIdempotencyStore } from '../delivery/redis-idempotency.store';
 import { ComplyCubeEvent } from '../events/event.interface';
+import { AnswerWriter, createAnswerWriter } from './answer-writer';
 import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint, ComplyCubeEndpointRegistration } from './endpoint';
 import { ComplyCubeEndpointGuard } from './endpoint.guard';
 import { ComplyCubeEventPipe } from './event.pipe';
@@ -34,26 +35,41 @@ export function createComplyCubeWebhookController(
   @UseGuards(ComplyCubeEndpointGuard)
   class ComplyCubeWebhookController implements OnApplicationBootstrap {
     private readonly logger = new Logger('ComplyCubeWebhooks');
+    private writeAnswer?: AnswerWriter;
 
     constructor(
       @Inject(COMPLYCUBE_ENDPOINT) private readonly endpoint: ComplyCubeEndpoint,
       private readonly appConfig: ApplicationConfig,
+      private readonly adapterHost: HttpAdapterHost,
     ) {}
 
     onApplicationBootstrap(): void {
-      const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
+      // The HTTP adapter is known once the application exists, after the providers are made.
       const which = registration.name === undefined ? '' : ` for registration '${registration.name}'`;
-      const queue = this.endpoint.queue?.settings;
-      const mode = queue ? `; queue mode (${queue.role}) on BullMQ queue '${this.endpoint.queue?.eventQueue.queue.name}'` : '';
-      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${describeIdempotency(this.endpoint.delivery)}${mode}`);
+      const queue = this.endpoint.queue;
+      const mode = queue ? `; queue mode (${queue.settings.role}) on BullMQ queue '${queue.eventQueue.queue.name}'` : '';
+      const idempotency = describeIdempotency(this.endpoint.delivery);
+      // An application context (a worker-only process) has no HTTP adapter and serves no route.
+      if (!this.adapterHost.httpAdapter) {
+        const doing =
+          queue && queue.settings.role !== 'endpoint' ? 'Running ComplyCube webhook jobs' : 'ComplyCube webhooks take no HTTP requests';
+        this.logger.log(`${doing}${which} (no HTTP server in this application); ${idempotency}${mode}`);
+        return;
+      }
+      this.writeAnswer = createAnswerWriter(this.adapterHost.httpAdapter);
+      const route = joinRoutePath(this.appConfig.getGlobalPrefix(), registration.path);
+      this.logger.log(`Receiving ComplyCube webhooks${which} at POST /${route}; ${idempotency}${mode}`);
     }
 
     @Post()
-    @HttpCode(HttpStatus.OK)
-    async receive(@Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>, @Req() request: { rawBody?: unknown }): Promise<object> {
+    async receive(
+      @Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>,
+      @Req() request: { rawBody?: unknown },
+      @Res() response: unknown,
+    ): Promise<void> {
       const receipt = await this.endpoint.receiver.receive(event, Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined);
       if (receipt.status !== HttpStatus.OK) throw new HttpException(receipt.body, receipt.status);
-      return receipt.body;
+      (this.writeAnswer ??= createAnswerWriter(this.adapterHost.httpAdapter))(response, receipt.body);
     }
   }
 

@@ -2,7 +2,9 @@
  * The names of the package's metrics, one table for both exporters: Prometheus
  * (`complycube_webhook_<name>_total`, seconds, snake case) and OpenTelemetry
  * (`complycube.webhook.<name>`, dotted). They are part of the public contract: renaming one breaks
- * dashboards, so they change only with a major version.
+ * dashboards, so they change only with a major version. `prometheusLabels` are a Prometheus
+ * metric's label names; `registration` is the registration's name, else its path
+ * (`webhooks/complycube`), the same in every metric.
  */
 
 /** The counters of `ComplyCubeWebhookMetrics.snapshot()`, each with its exported name and meaning. */
@@ -29,30 +31,38 @@ export const COUNTER_METRICS = [
 export const METRIC_PREFIX = { prometheus: 'complycube_webhook_', openTelemetry: 'complycube.webhook.' } as const;
 
 /** Requests refused before any handler ran, by reason (`signature`, `mediaType`, `body`, `rawBodyMissing`). */
-export const REJECTED_METRIC = { name: 'rejected', help: 'Requests refused before any handler ran, by reason.' } as const;
+export const REJECTED_METRIC = {
+  name: 'rejected',
+  help: 'Requests refused before any handler ran, by reason.',
+  prometheusLabels: ['reason'],
+} as const;
 
 export const HANDLER_DURATION_METRIC = {
   prometheus: 'complycube_webhook_handler_duration_seconds',
   openTelemetry: 'complycube.webhook.handler.duration',
   help: 'How long each handler ran, by handler key, registration and outcome (succeeded, failed).',
+  prometheusLabels: ['handler', 'registration', 'outcome'],
 } as const;
 
 export const DELIVERY_DURATION_METRIC = {
   prometheus: 'complycube_webhook_delivery_duration_seconds',
   openTelemetry: 'complycube.webhook.delivery.duration',
   help: 'How long each delivery took (over HTTP, or one job attempt in a worker), by registration, mode and outcome.',
+  prometheusLabels: ['registration', 'mode', 'outcome'],
 } as const;
 
 export const QUEUE_JOBS_METRIC = {
   prometheus: 'complycube_webhook_queue_jobs',
   openTelemetry: 'complycube.webhook.queue.jobs',
   help: 'Queue mode: jobs by state (waiting, active, delayed, failed: the dead letters, completed), per registration.',
+  prometheusLabels: ['registration', 'queue', 'state'],
 } as const;
 
 export const DEAD_LETTERS_METRIC = {
   prometheus: 'complycube_webhook_dead_letters',
   openTelemetry: 'complycube.webhook.dead_letters',
   help: 'Dead letters waiting for an operator, per registration and source (queue, store).',
+  prometheusLabels: ['registration', 'source'],
 } as const;
 
 /** Histogram buckets in seconds: handlers take milliseconds to minutes. */

@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job, KeepJobs, Queue } from 'bullmq';
 import { recordKey } from '../delivery/delivery.runner';
 import type { ComplyCubeIdempotencyStore } from '../delivery/idempotency-store.interface';
 import type { ComplyCubeEvent } from '../events/event.interface';
@@ -54,8 +54,8 @@ export class EventQueue {
       jobId,
       attempts: this.settings.attempts,
       backoff: { type: 'custom' },
-      removeOnComplete: this.settings.removeOnComplete,
-      removeOnFail: this.settings.removeOnFail,
+      removeOnComplete: this.settings.removeOnComplete as KeepJobs,
+      removeOnFail: this.settings.removeOnFail as KeepJobs,
     });
     return 'queued';
   }

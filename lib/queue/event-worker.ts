@@ -127,9 +127,19 @@ export class EventWorker {
   }
 
   private isFinal(job: Job<ComplyCubeEventJobData>, error: Error): boolean {
-    if (error instanceof this.bull.DelayedError || error.name === 'DelayedError') return false;
-    return error instanceof this.bull.UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    return isFinalFailure(job, error);
   }
+}
+
+/**
+ * Whether a failure leaves the job failed for good (a dead letter): its last attempt, an unrecoverable
+ * error (BullMQ 6 fails a job that stalled more than `maxStalledCount` times with one), or that
+ * stall failure as BullMQ 5 reports it, a plain error, whatever attempts are left.
+ */
+export function isFinalFailure(job: { attemptsMade: number; opts: { attempts?: number } }, error: Error): boolean {
+  if (error.name === 'DelayedError') return false;
+  if (error.name === 'UnrecoverableError' || error.message === 'job stalled more than allowable limit') return true;
+  return job.attemptsMade >= (job.opts.attempts ?? 1);
 }
 
 /** The job's failed reason, as BullMQ and its dashboards show it. */

@@ -65,7 +65,8 @@ export class QueueMode {
       owned.push(client);
     }
     const ownedQueue = settings.queue ? undefined : new bull.Queue(settings.name, { connection: client, prefix: settings.prefix });
-    const queue = settings.queue ?? ownedQueue!;
+    // Checked to be a BullMQ Queue with the options (it has `add`); typed loosely in the public options.
+    const queue = (settings.queue as Queue | undefined) ?? ownedQueue!;
     queue.on('error', (error: Error) => new Logger('ComplyCubeWebhooks').warn(`ComplyCube queue: ${describeError(error)}`));
     return new QueueMode(settings, new EventQueue(queue, settings, store), bull, client, ownedQueue, owned);
   }

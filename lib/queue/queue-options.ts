@@ -1,5 +1,19 @@
-import type { ConnectionOptions, KeepJobs, Queue } from 'bullmq';
 import { describeOption, failOption, MAX_TIMER_MS, positiveMs } from '../delivery/delivery-settings';
+
+/**
+ * The part of a BullMQ `Queue` queue mode reads. Typed here rather than imported, so that an app
+ * that never installs bullmq still compiles against the package's types.
+ */
+export interface ComplyCubeBullQueue {
+  readonly name: string;
+  readonly opts: { readonly connection?: unknown; readonly prefix?: string };
+}
+
+/** Which finished jobs BullMQ keeps: at most `count`, none older than `age` seconds. */
+export interface ComplyCubeKeptJobs {
+  age?: number;
+  count?: number;
+}
 
 /** What one app does with the queue: take deliveries in, run their handlers, or both. */
 export type ComplyCubeQueueRole = 'both' | 'endpoint' | 'worker';
@@ -11,9 +25,9 @@ export interface ComplyCubeQueueOptions {
    * worker duplicates it, as BullMQ needs its own blocking connections) or ioredis options.
    * Give this or `queue`.
    */
-  connection?: ConnectionOptions;
+  connection?: object;
   /** An existing BullMQ `Queue` (for instance one registered with `@nestjs/bullmq`); its name and connection are used. */
-  queue?: Queue;
+  queue?: ComplyCubeBullQueue;
   /** The queue's name. Default `complycube-events`. Ignored when `queue` is given. */
   name?: string;
   /** BullMQ's key prefix. Default BullMQ's own (`bull`). Ignored when `queue` is given. */
@@ -34,8 +48,8 @@ export interface ComplyCubeQueueOptions {
   /**
    * The wait before each new attempt: exponential from `delayMs` (default 5 000), doubling each time,
    * capped at `maxDelayMs` (default 3 600 000, an hour), each delay shortened by a random share up
-   * to `jitter` (default 0.5) so that retries of many jobs spread out. The defaults retry for
-   * about 11 hours.
+   * to `jitter` (default 0.5) so that retries of many jobs spread out. With the defaults the 19
+   * retries span at most 10 h 25 min (about 7 h 50 min on average).
    */
   backoff?: { delayMs?: number; maxDelayMs?: number; jitter?: number };
   /** Jobs one worker runs at once. Default 10. */
@@ -43,9 +57,9 @@ export interface ComplyCubeQueueOptions {
   /** BullMQ's rate limiter for the worker: at most `max` jobs per `duration` ms (e.g. the rate of an API the handlers call). */
   limiter?: { max: number; duration: number };
   /** Completed jobs kept, by age in seconds and by count. Default `{ age: 86400, count: 10000 }`. */
-  removeOnComplete?: { age?: number; count?: number };
+  removeOnComplete?: ComplyCubeKeptJobs;
   /** Dead letters (failed jobs) kept, by age in seconds and by count. Default `{ age: 2592000 }` (30 days). */
-  removeOnFail?: { age?: number; count?: number };
+  removeOnFail?: ComplyCubeKeptJobs;
   /** At shutdown, how long active jobs may run on before the worker stops them. Default 10 000. */
   shutdownTimeoutMs?: number;
 }
@@ -54,8 +68,8 @@ export const DEFAULT_QUEUE_NAME = 'complycube-events';
 
 /** Queue options checked, with their defaults. */
 export interface QueueSettings {
-  connection?: ConnectionOptions;
-  queue?: Queue;
+  connection?: object;
+  queue?: ComplyCubeBullQueue;
   name: string;
   prefix?: string;
   role: ComplyCubeQueueRole;
@@ -64,8 +78,8 @@ export interface QueueSettings {
   backoff: { delayMs: number; maxDelayMs: number; jitter: number };
   concurrency: number;
   limiter?: { max: number; duration: number };
-  removeOnComplete: KeepJobs;
-  removeOnFail: KeepJobs;
+  removeOnComplete: ComplyCubeKeptJobs;
+  removeOnFail: ComplyCubeKeptJobs;
   shutdownTimeoutMs: number;
 }
 
@@ -153,7 +167,7 @@ function count(name: string, value: unknown, fallback: number): number {
   return value as number;
 }
 
-function retention(name: string, value: unknown, fallback: KeepJobs): KeepJobs {
+function retention(name: string, value: unknown, fallback: ComplyCubeKeptJobs): ComplyCubeKeptJobs {
   if (value === undefined) return fallback;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     failOption(`${name} must be { age, count } (seconds, jobs) (got ${describeOption(value)}).`);

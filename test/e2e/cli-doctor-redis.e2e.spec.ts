@@ -269,7 +269,7 @@ describeWithRedis('complycube-webhooks doctor --redis-url, as a child process ag
       const { code, stdout, stderr } = await doctor(['--url', ENDPOINT], {
         COMPLYCUBE_API_KEY: api.apiKey,
         COMPLYCUBE_API_URL: api.baseUrl,
-        HIDDEN_PACKAGES: 'bullmq,ioredis',
+        HIDDEN_MODULES: 'bullmq,ioredis',
       });
       expect([code, stderr]).toEqual([0, '']);
       expect(stdout.trimEnd().split('\n').pop()).toBe('OK: ComplyCube delivers to this endpoint.');
@@ -312,9 +312,9 @@ describe('complycube-webhooks doctor, its Redis flags refused before any connect
   it('documents them, $REDIS_URL and exit code 6 in its help', async () => {
     const { code, stdout } = await runCliProcess(['doctor', '--help'], {});
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^  --redis-url URL +redis:\/\/ or rediss:\/\/ URL/m);
-    expect(stdout).toMatch(/^  COMPLYCUBE_API_KEY +Your ComplyCube API key \(required with --url\)/m);
-    expect(stdout).toMatch(/^  REDIS_URL +Default for --redis-url$/m);
+    expect(stdout).toMatch(/^ {2}--redis-url URL +redis:\/\/ or rediss:\/\/ URL/m);
+    expect(stdout).toMatch(/^ {2}COMPLYCUBE_API_KEY +Your ComplyCube API key \(required with --url\)/m);
+    expect(stdout).toMatch(/^ {2}REDIS_URL +Default for --redis-url$/m);
     expect(stdout).toMatch(/^ +6 Redis unreachable, too slow, or refusing the password$/m);
   });
 
@@ -364,12 +364,12 @@ describe('complycube-webhooks doctor, its Redis flags refused before any connect
     ['ioredis', "doctor, to check Redis (--redis-url), needs the 'ioredis' package: run npm install ioredis."],
   ])('exits 2 without %s installed, saying what to install, before connecting', async (missing, message) => {
     // Port 1 refuses connections: a connection attempt would exit 6, not 2.
-    const { code, stdout, stderr } = await doctor(['--redis-url', 'redis://:hunter2@127.0.0.1:1'], { HIDDEN_PACKAGES: missing });
+    const { code, stdout, stderr } = await doctor(['--redis-url', 'redis://:hunter2@127.0.0.1:1'], { HIDDEN_MODULES: missing });
     expect([code, stdout, stderr]).toEqual([2, '', `${PASSWORD_FLAG_WARNING}complycube-webhooks doctor: ${message}\n`]);
   });
 
   it('asks for the packages when $REDIS_URL is set, naming it', async () => {
-    const { code, stderr } = await doctor([], { REDIS_URL: 'redis://127.0.0.1:1', HIDDEN_PACKAGES: 'bullmq,ioredis' });
+    const { code, stderr } = await doctor([], { REDIS_URL: 'redis://127.0.0.1:1', HIDDEN_MODULES: 'bullmq,ioredis' });
     expect([code, stderr]).toEqual([
       2,
       "complycube-webhooks doctor: doctor, to check Redis ($REDIS_URL), needs the 'ioredis' package: run npm install ioredis.\n",

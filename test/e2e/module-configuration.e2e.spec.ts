@@ -1,6 +1,23 @@
-import { CanActivate, Controller, ExecutionContext, HttpCode, Injectable, Module, Post, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  CallHandler,
+  CanActivate,
+  Catch,
+  Controller,
+  ExceptionFilter,
+  ExecutionContext,
+  HttpCode,
+  HttpException,
+  Injectable,
+  Module,
+  NestInterceptor,
+  Post,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { map, Observable } from 'rxjs';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import {
@@ -114,6 +131,48 @@ describe.each(ADAPTERS)('module configuration on %s', (adapter) => {
       expect(open.app.get(HandlerJournal).handlersFor(event.id)).toEqual(['*', '*.created']);
     } finally {
       await open.close();
+    }
+  });
+
+  it("keeps its answer whatever an app's global interceptor does to responses; errors still reach the app's exception filter", async () => {
+    @Injectable()
+    class WrapInData implements NestInterceptor {
+      intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+        return next.handle().pipe(map((data: unknown) => ({ data })));
+      }
+    }
+    @Catch(HttpException)
+    class StampErrors implements ExceptionFilter {
+      catch(exception: HttpException, host: ArgumentsHost): void {
+        const response = host.switchToHttp().getResponse<{ status?: (code: number) => unknown; code?: (code: number) => unknown }>();
+        const reply = (adapter === 'express' ? response.status?.(exception.getStatus()) : response.code?.(exception.getStatus())) as {
+          send(body: unknown): unknown;
+        };
+        reply.send({ stamped: true, statusCode: exception.getStatus() });
+      }
+    }
+    const server = await startTestApp({
+      adapter,
+      imports: [EventEmitterModule.forRoot({ wildcard: true }), ComplyCubeWebhookModule.forRoot({ secret: SECRET })],
+      providers: [
+        HandlerJournal,
+        WildcardHandlers,
+        { provide: APP_INTERCEPTOR, useClass: WrapInData },
+        { provide: APP_FILTER, useClass: StampErrors },
+      ],
+    });
+    try {
+      const event = makeEvent('client.created');
+      const handled = await postWebhook(server.url(), event, { secret: SECRET });
+      expect(handled.status).toBe(200);
+      expect(handled.text).toBe('{"received":true}');
+      expect((await postWebhook(server.url(), event, { secret: SECRET })).text).toBe('{"received":true,"duplicate":true}');
+      server.app.get(HandlerJournal).failing.add('*');
+      const failed = await postWebhook(server.url(), makeEvent('client.created'), { secret: SECRET });
+      expect(failed.status).toBe(500);
+      expect(failed.json).toEqual({ stamped: true, statusCode: 500 });
+    } finally {
+      await server.close();
     }
   });
 

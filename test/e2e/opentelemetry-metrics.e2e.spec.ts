@@ -34,7 +34,15 @@ describe('OpenTelemetry metrics', () => {
     metrics.setGlobalMeterProvider(provider);
     server = await startTestApp({
       adapter: 'express',
-      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, openTelemetry: { metrics: true } })],
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({
+          secret: SECRET,
+          openTelemetry: { metrics: true },
+          // The first failed delivery still answers 500; dead letters are counted from the store.
+          deadLetters: { afterFailedDeliveries: 2 },
+        }),
+      ],
       providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
     });
   });
@@ -45,7 +53,7 @@ describe('OpenTelemetry metrics', () => {
     Logger.flush();
   });
 
-  it('exports the counters and the handler and delivery durations under their documented names', async () => {
+  it('exports the counters, the handler and delivery durations and the dead letters under their documented names', async () => {
     const failing = makeEvent('check.completed.rejected');
     journal.failNext('openCase');
     expect((await postWebhook(server.url(), failing, { secret: SECRET })).status).toBe(500);
@@ -97,5 +105,9 @@ describe('OpenTelemetry metrics', () => {
         { outcome: 'handled', mode: 'http', count: 1 },
       ]),
     );
+    // The same registration label as the durations.
+    expect(
+      pointsOf(resourceMetrics, 'complycube.webhook.dead_letters').map((point) => ({ ...point.attributes, value: point.value })),
+    ).toEqual([{ 'complycube.registration': 'webhooks/complycube', 'complycube.dead_letter.source': 'store', value: 0 }]);
   });
 });

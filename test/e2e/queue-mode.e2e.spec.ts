@@ -239,7 +239,14 @@ describeWithRedis('queue mode on a real redis-server', () => {
       const event = makeEvent('check.completed.rejected');
       expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
       await waitFor('the worker to run the event', () => app.journal.successesOf(event.id).length === 2);
-      expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
+      // The handlers return before BullMQ moves the job to completed.
+      await waitFor('the job to complete in the given queue', async () => (await queue.getJobCounts('completed')).completed === 1);
+      expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active')).toEqual({
+        completed: 1,
+        failed: 0,
+        waiting: 0,
+        active: 0,
+      });
     } finally {
       await queue.close();
     }
@@ -259,6 +266,7 @@ describeWithRedis('queue mode on a real redis-server', () => {
     expect((await endpoint.deliver(event)).json).toEqual({ received: true, queued: true });
     expect(journal.started).toEqual([]);
 
+    const workerLogger = new RecordingLogger();
     const moduleRef = await Test.createTestingModule({
       imports: [
         EventEmitterModule.forRoot(),
@@ -270,12 +278,17 @@ describeWithRedis('queue mode on a real redis-server', () => {
       ],
       providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
     })
-      .setLogger(new RecordingLogger())
+      .setLogger(workerLogger)
       .compile();
     const worker: INestApplicationContext = await moduleRef.init();
     apps.push(worker);
     await waitFor('the worker-only context to run the event', () => journal.successesOf(event.id).length === 2);
     expect(journal.startsOf(event.id)).toEqual(BOTH);
+    // It names what it does, not a route it cannot serve.
+    const started = workerLogger.lines.map((line) => line.message).filter((message) => /ComplyCube webhook/.test(message));
+    expect(started).toEqual([
+      expect.stringMatching(/^Running ComplyCube webhook jobs \(no HTTP server in this application\); .*queue mode \(worker\)/),
+    ]);
   });
 
   it('refuses an endpoint-only or worker-only role with the in-memory store, saying why', async () => {

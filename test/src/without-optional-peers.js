@@ -33,11 +33,22 @@ async function boot(options) {
   }
 }
 
+/** Requires one of the package's other entry points, as an app would import it. */
+function requireEntry(path) {
+  try {
+    require(path);
+    return 'loaded';
+  } catch (error) {
+    return `failed: ${error.message}`;
+  }
+}
+
 (async () => {
   const loadedAtImport = Object.keys(require.cache).filter((path) => [...hidden].some((name) => path.includes(`/node_modules/${name}/`)));
   const memory = await boot({});
   const redis = await boot({ idempotency: { store: new lib.RedisIdempotencyStore({ url: 'redis://127.0.0.1:1' }) } });
   const queue = await boot({ queue: { connection: { host: '127.0.0.1', port: 1, lazyConnect: true } } });
   const openTelemetry = await boot({ openTelemetry: true });
-  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue, openTelemetry })}\n`);
+  const prometheus = requireEntry('../../lib/prometheus');
+  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue, openTelemetry, prometheus })}\n`);
 })();

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,7 +27,32 @@ describe('the optional peer dependencies', () => {
       queue: "failed: ComplyCubeWebhookModule queue mode needs the 'bullmq' package: run npm install bullmq ioredis.",
       openTelemetry:
         "failed: ComplyCubeWebhookModule openTelemetry needs the '@opentelemetry/api' package: run npm install @opentelemetry/api.",
+      prometheus: "failed: nestjs-complycube-webhooks/prometheus needs the 'prom-client' package: run npm install prom-client.",
     });
+  });
+
+  it('are not loaded by the root entry point even when installed: prom-client only by nestjs-complycube-webhooks/prometheus', () => {
+    const optionalPeers = Object.keys(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { peerDependenciesMeta: object }).peerDependenciesMeta,
+    );
+    const script = [
+      "require('reflect-metadata');",
+      `const peers = ${JSON.stringify(optionalPeers)};`,
+      'const loaded = () => peers.filter((name) => Object.keys(require.cache).some((path) => path.includes(`/node_modules/${name}/`)));',
+      "require('./lib');",
+      'const root = loaded();',
+      "require('./lib/prometheus');",
+      'process.stdout.write(JSON.stringify({ root, withPrometheus: loaded() }));',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['-r', 'ts-node/register', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    });
+    const { root, withPrometheus } = JSON.parse(output) as { root: string[]; withPrometheus: string[] };
+    expect(root).toEqual([]);
+    // The check sees a peer once it is loaded (prom-client itself requires @opentelemetry/api).
+    expect(withPrometheus).toContain('prom-client');
   });
 
   it('asks for ioredis when queue mode is given connection options and ioredis is not installed', () => {

@@ -119,6 +119,12 @@ const PUBLIC_API: Record<string, string[]> = {
     'DEFAULT_COMPLYCUBE_API_URL',
     'diagnoseComplyCubeSubscription',
   ],
+  'lib/prometheus/index.ts': [
+    'ComplyCubePrometheusCollectors',
+    'ComplyCubePrometheusModule',
+    'ComplyCubePrometheusOptions',
+    'registerComplyCubeMetrics',
+  ],
   'lib/terminus/index.ts': ['ComplyCubeEndpointHealth', 'ComplyCubeHealthIndicator', 'ComplyCubeHealthOptions'],
   'lib/testing/index.ts': [
     'COMPLYCUBE_EVENT_FIXTURES_DIR',

@@ -10,12 +10,12 @@ export interface CliResult {
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * Runs `complycube-webhooks <args>` from the sources in a child process, as a user would. `HIDDEN_PACKAGES`
+ * Runs `complycube-webhooks <args>` from the sources in a child process, as a user would. `HIDDEN_MODULES`
  * in `env` (comma-separated) makes those packages impossible to resolve, as if never installed.
  */
 export function runCliProcess(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   const baseEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('COMPLYCUBE_') && name !== 'REDIS_URL' && name !== 'HIDDEN_PACKAGES'),
+    Object.entries(process.env).filter(([name]) => !name.startsWith('COMPLYCUBE_') && name !== 'REDIS_URL' && name !== 'HIDDEN_MODULES'),
   );
   return new Promise((resolve) => {
     execFile(
@@ -26,7 +26,7 @@ export function runCliProcess(args: string[], env: Record<string, string | undef
         '-r',
         'tsconfig-paths/register',
         '-r',
-        './test/src/hidden-packages.js',
+        './test/src/hide-modules.js',
         'lib/cli/main.ts',
         ...args,
       ],

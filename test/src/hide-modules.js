@@ -1,7 +1,7 @@
-// Preloaded with -r: the packages named in $HIDDEN_PACKAGES (comma-separated) cannot be resolved, as
-// in an app that never installed them.
+// Preloaded in a child process (NODE_OPTIONS=--require ...): the packages named in HIDDEN_MODULES
+// (comma-separated) cannot be resolved, as when they were never installed.
 const Module = require('node:module');
-const hidden = new Set((process.env.HIDDEN_PACKAGES ?? '').split(',').filter(Boolean));
+const hidden = new Set((process.env.HIDDEN_MODULES ?? '').split(',').filter(Boolean));
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (hidden.has(request)) {

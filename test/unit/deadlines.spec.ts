@@ -1,0 +1,48 @@
+import { DEADLINE_PASSED, Deadlines } from '../../lib/endpoint/deadline';
+
+describe('Deadlines, one timer for the deadlines of an endpoint', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('answers with the work when it settles first, and with DEADLINE_PASSED when the deadline does', async () => {
+    const deadlines = new Deadlines(1_000);
+    const quick = deadlines.race(Promise.resolve('done'));
+    const slow = deadlines.race(new Promise(() => undefined));
+    await expect(quick).resolves.toBe('done');
+    await jest.advanceTimersByTimeAsync(999);
+    let passed: unknown;
+    void slow.then((value) => (passed = value));
+    await Promise.resolve();
+    expect(passed).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(passed).toBe(DEADLINE_PASSED);
+  });
+
+  it('passes each pending deadline at its own time, in order, with one timer at most', async () => {
+    const deadlines = new Deadlines(1_000);
+    const passedAt: Array<[string, number]> = [];
+    const started = performance.now();
+    const watch = (name: string): void =>
+      void deadlines.race(new Promise(() => undefined)).then(() => passedAt.push([name, Math.round(performance.now() - started)]));
+    watch('first');
+    await jest.advanceTimersByTimeAsync(300);
+    watch('second');
+    const settledInTime = deadlines.race(Promise.resolve('in time'));
+    await jest.advanceTimersByTimeAsync(200);
+    watch('third');
+    expect(jest.getTimerCount()).toBe(1);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(passedAt).toEqual([
+      ['first', 1_000],
+      ['second', 1_300],
+      ['third', 1_500],
+    ]);
+    await expect(settledInTime).resolves.toBe('in time');
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('passes on the rejection of work that fails before the deadline', async () => {
+    const deadlines = new Deadlines(1_000);
+    await expect(deadlines.race(Promise.reject(new Error('store down')))).rejects.toThrow('store down');
+  });
+});
