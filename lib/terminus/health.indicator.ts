@@ -1,9 +1,10 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { describeError } from '../common/errors';
 import { hideUrlCredentialsInText } from '../common/http-url';
 import { ComplyCubeEndpointStatus, ComplyCubeWebhookConfigurationError, ComplyCubeWebhookEndpoints } from '../index';
+import { terminus } from './terminus';
 
 /** What `ComplyCubeHealthIndicator.isHealthy` checks beyond reachability. */
 export interface ComplyCubeHealthOptions {
@@ -52,7 +53,7 @@ export class ComplyCubeHealthIndicator implements OnModuleInit {
   private endpoints?: ComplyCubeWebhookEndpoints;
 
   constructor(
-    private readonly healthIndicatorService: HealthIndicatorService,
+    @Inject(terminus.HealthIndicatorService) private readonly healthIndicatorService: HealthIndicatorService,
     private readonly moduleRef: ModuleRef,
   ) {}
 
