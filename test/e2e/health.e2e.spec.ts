@@ -2,6 +2,7 @@ import { Controller, Get, Injectable, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { Redis } from 'ioredis';
 import {
   ComplyCubeDeadLetter,
   ComplyCubeEvent,
@@ -156,6 +157,23 @@ describeWithRedis('the terminus health indicator, on a real redis-server in queu
     await waitFor('/health to answer 200 again', async () => (await getHealth(app)).status === 200, 20_000);
     expect(complyCubeOf(await getHealth(app)).endpoints[0]).toMatchObject({ status: 'up', failing: [] });
   }, 60_000);
+
+  it('checks over the connections the app already has: no connection is opened per check', async () => {
+    const app = await startQueueApp({ maxWaitingJobs: 10, maxDeadLetters: 10 });
+    const observer = new Redis({ host: '127.0.0.1', port: redis.port, password: REDIS_PASSWORD, lazyConnect: true });
+    await observer.connect();
+    try {
+      // Redis counts every connection it ever accepted: one opened and closed by a check shows here.
+      const connectionsAccepted = async (): Promise<number> =>
+        Number(/total_connections_received:(\d+)/.exec(await observer.info('stats'))?.[1]);
+      expect((await getHealth(app)).status).toBe(200);
+      const before = await connectionsAccepted();
+      for (let check = 0; check < 5; check += 1) expect((await getHealth(app)).status).toBe(200);
+      expect(await connectionsAccepted()).toBe(before);
+    } finally {
+      await observer.quit();
+    }
+  });
 
   it('is down once dead letters are over maxDeadLetters, and up while they are not', async () => {
     const deadLetters: ComplyCubeDeadLetter[] = [];
