@@ -1,9 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import { ComplyCubeWebhookConfigurationError, describeError } from '../common/errors';
-import { hideUrlCredentials, hideUrlCredentialsInText } from '../common/http-url';
-import { loadOptionalPeer } from '../common/optional-peer';
-import { CliUsageError } from './cli-command';
+import { describeError } from '../common/errors';
+import { loadCliPeer, parseRedisUrl, withoutPassword } from './redis-connection';
 
 /**
  * What `doctor` reads in the app's Redis, from outside the app: whether it answers, its eviction
@@ -55,42 +53,16 @@ interface Peers {
 /** Loads ioredis and bullmq (optional peers), or says what to install: before any connection is made. */
 export async function loadRedisPeers(source: string): Promise<Peers> {
   const neededFor = `doctor, to check Redis (${source}),`;
-  try {
-    const { Redis } = await loadOptionalPeer<{ Redis: Peers['Redis'] }>('ioredis', neededFor);
-    const { Queue } = await loadOptionalPeer<{ Queue: Peers['Queue'] }>('bullmq', neededFor, 'bullmq ioredis');
-    return { Redis, Queue };
-  } catch (error) {
-    if (error instanceof ComplyCubeWebhookConfigurationError) throw new CliUsageError(error.message);
-    throw error;
-  }
+  const { Redis } = await loadCliPeer<{ Redis: Peers['Redis'] }>('ioredis', neededFor);
+  const { Queue } = await loadCliPeer<{ Queue: Peers['Queue'] }>('bullmq', neededFor, 'bullmq ioredis');
+  return { Redis, Queue };
 }
-
-/** A redis:// or rediss:// URL, or a usage error that never repeats its password. */
-export function parseRedisUrl(text: string, source: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new CliUsageError(`${source} '${hideUrlCredentials(text)}' is not a URL: give one such as redis://:PASSWORD@HOST:6379.`);
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new CliUsageError(`${source} must be a redis:// or rediss:// URL (got ${url.protocol}//...).`);
-  }
-  return url;
-}
-
-/** Shorter passwords are not looked for in messages: hiding them would mangle ordinary text. */
-const MIN_REDACTED_PASSWORD_LENGTH = 4;
 
 export async function checkRedis(settings: RedisCheckSettings, peers: Peers): Promise<RedisReport> {
-  const shownUrl = hideUrlCredentials(settings.url);
-  const password = decodeURIComponent(new URL(settings.url).password);
+  const target = parseRedisUrl(settings.url, settings.source);
+  const shownUrl = target.shown;
   /** Driver messages, with no URL credentials and never the password. */
-  const safe = (text: string): string => {
-    let result = hideUrlCredentialsInText(text);
-    if (password.length >= MIN_REDACTED_PASSWORD_LENGTH) result = result.split(password).join('***');
-    return result;
-  };
+  const safe = (text: string): string => withoutPassword(text, target);
   const report: RedisReport = { url: shownUrl, reachable: false, findings: [] };
   let lastError: Error | undefined;
   const client = new peers.Redis(settings.url, {

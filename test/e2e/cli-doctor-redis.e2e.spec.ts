@@ -332,7 +332,7 @@ describe('complycube-webhooks doctor, its Redis flags refused before any connect
   it.each([
     [
       ['--redis-url', 'redis://:hunter2@cache internal:6379'],
-      "--redis-url 'redis://***@cache internal:6379' is not a URL: give one such as redis://:PASSWORD@HOST:6379.",
+      "--redis-url 'redis://***@cache internal:6379' is not a URL: give one such as redis://[:password@]host:6379[/db] (rediss:// for TLS).",
     ],
     [['--redis-url', 'https://admin:hunter2@cache.example.com'], '--redis-url must be a redis:// or rediss:// URL (got https://...).'],
     [['--queue', 'complycube-events'], '--queue reads Redis: give --redis-url (or set $REDIS_URL) too.'],

@@ -5,7 +5,8 @@ import { ComplyCubeSubscriptionDiagnosis, diagnoseComplyCubeSubscription } from 
 import { CliCommand, CliIo, CliUsageError } from '../cli-command';
 import { parseCommandArgs } from '../cli-options';
 import { API_EXIT_CODES, API_OPTIONS, API_OPTIONS_HELP, createCliClient, splitList, toCliError } from '../api-client';
-import { checkRedis, loadRedisPeers, parseRedisUrl, RedisCheckSettings, RedisReport } from '../doctor-redis';
+import { checkRedis, loadRedisPeers, RedisCheckSettings, RedisReport } from '../doctor-redis';
+import { parseRedisUrl } from '../redis-connection';
 import { summarizeEvents } from './webhooks.command';
 
 /** The API commands' exit codes, and one of doctor's own. */
@@ -182,8 +183,8 @@ function readRedisSettings(values: DoctorValues, io: CliIo): RedisCheckSettings 
     if (redisOnly.length > 0) throw new CliUsageError(`--${redisOnly[0]} reads Redis: give --redis-url (or set $REDIS_URL) too.`);
     return undefined;
   }
-  const url = parseRedisUrl(text, source);
-  if (values['redis-url'] !== undefined && url.password !== '') {
+  const { url } = parseRedisUrl(text, source);
+  if (values['redis-url'] !== undefined && new URL(url).password !== '') {
     io.stderr('warning: a password given in --redis-url is shown to other users by ps and kept in shell history; prefer $REDIS_URL\n');
   }
   const queueName = values.queue ?? DEFAULT_QUEUE_NAME;
