@@ -8,7 +8,7 @@ import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';
 import { benchRedisUrl } from '../queue-bench';
 import { loadPackageUnderTest } from '../package-under-test';
 import { recordHandledEvent, serveBenchCase } from '../server-harness';
-import { parseAdapter, startNestApp } from './nest-app';
+import { nestBenchApp, parseAdapter } from './nest-app';
 
 /**
  * Cases C, E, F, G and Q: the package as a user wires it — EventEmitterModule, ComplyCubeWebhookModule
@@ -94,4 +94,4 @@ function appModule(): Type<unknown> {
   return ComplyCubeBenchAppModule;
 }
 
-serveBenchCase(() => startNestApp(appModule(), parseAdapter(values.adapter)));
+serveBenchCase(async () => nestBenchApp(appModule(), parseAdapter(values.adapter)));
