@@ -110,6 +110,26 @@ export const BENCH_CASES: readonly BenchCase[] = [
     acceptedAnswer: { status: 200, body: '{"received":true,"queued":true}' },
     only: 'sockets',
   },
+  {
+    id: 'T0',
+    title: 'C with openTelemetry: true and no OpenTelemetry SDK registered (the API is a no-op)',
+    server: 'complycube-module',
+    args: ['--adapter', 'express', '--tracing', 'api'],
+    path: '/webhooks/complycube',
+    signing: 'complycube',
+    acceptedAnswer: RECEIVED,
+    only: 'pipeline',
+  },
+  {
+    id: 'T1',
+    title: 'C with openTelemetry: true and an SDK tracer provider registered (every span sampled, batched, dropped)',
+    server: 'complycube-module',
+    args: ['--adapter', 'express', '--tracing', 'sdk'],
+    path: '/webhooks/complycube',
+    signing: 'complycube',
+    acceptedAnswer: RECEIVED,
+    only: 'pipeline',
+  },
 ];
 
 /** The cases a bench runs by default: all but those only the other one runs. */
@@ -119,9 +139,9 @@ export function casesOf(bench: 'sockets' | 'pipeline'): readonly BenchCase[] {
 
 /**
  * The order the cases take turns in each round, read as a cycle: B–C, C–G, D–E and E–A are
- * neighbours, F and Q one step further from C, H two (Q runs in the socket bench only).
+ * neighbours, T0 and F one step further from C, T1 and H two (Q, T0 and T1 each run in one bench).
  */
-export const RUN_ORDER: readonly string[] = ['D', 'E', 'A', 'Q', 'B', 'C', 'G', 'F', 'H'];
+export const RUN_ORDER: readonly string[] = ['D', 'E', 'A', 'Q', 'B', 'T1', 'T0', 'C', 'G', 'F', 'H'];
 
 export interface RatioDefinition {
   numerator: string;
@@ -139,6 +159,8 @@ export const RATIOS: readonly RatioDefinition[] = [
   { numerator: 'G', denominator: 'C', target: 0.9, meaning: 'idempotency store on vs off' },
   { numerator: 'E', denominator: 'A', meaning: 'module on Fastify vs the node:http floor' },
   { numerator: 'Q', denominator: 'C', meaning: 'queue mode (endpoint: store the job) vs handlers run in the request, Express' },
+  { numerator: 'T0', denominator: 'C', meaning: 'tracing on, no OpenTelemetry SDK (the no-op API) vs tracing off' },
+  { numerator: 'T1', denominator: 'C', meaning: 'tracing on with an SDK tracer provider (spans dropped) vs tracing off' },
 ];
 
 /**

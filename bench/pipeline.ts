@@ -218,6 +218,9 @@ async function main(): Promise<void> {
       `The package was loaded from ${packageSource === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`,
       'Express apps are driven through their request handler (the adapter instance) with light-my-request, Fastify apps with ' +
         'fastify.inject (light-my-request too), case A through its node:http request listener.',
+      'T1 registers NodeTracerProvider (the BasicTracerProvider Node apps register, with its AsyncLocalStorage context ' +
+        'manager) with a BatchSpanProcessor and an exporter that drops the spans; T0 and T1 also ask for OpenTelemetry ' +
+        'metrics, with no meter provider registered.',
       'H answers 201 with an empty body (its controller has no @HttpCode); the others answer 200 {"received":true}.',
       ...(flags.note ?? []),
     ];

@@ -103,11 +103,11 @@ describe('bench/run.ts smoke run (1 s per case)', () => {
 });
 
 /**
- * Checks that the pipeline bench (bench/pipeline.ts) still runs end to end: two cases, from the
+ * Checks that the pipeline bench (bench/pipeline.ts) still runs end to end: three cases, from the
  * TypeScript sources, two small measured rounds after a warm-up one; every request answered as
  * expected and handled once, and a complete result file. No timing is asserted.
  */
-describe('bench/pipeline.ts smoke run (cases B and C; 2 rounds of 50 requests)', () => {
+describe('bench/pipeline.ts smoke run (cases B, C, T0; 2 rounds of 50 requests)', () => {
   const ROUNDS = 2;
   const REQUESTS = 50;
   let outDir: string;
@@ -116,7 +116,7 @@ describe('bench/pipeline.ts smoke run (cases B and C; 2 rounds of 50 requests)',
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-pipeline-'));
-    const args = [...PIPELINE_DRIVER, '--cases', 'B,C', '--rounds', String(ROUNDS), '--requests', String(REQUESTS)];
+    const args = [...PIPELINE_DRIVER, '--cases', 'B,C,T0', '--rounds', String(ROUNDS), '--requests', String(REQUESTS)];
     args.push('--warmup', '1', '--package', 'lib', '--out', outDir);
     await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 150_000 });
     results = JSON.parse(readFileSync(join(outDir, 'pipeline.json'), 'utf8'));
@@ -125,7 +125,7 @@ describe('bench/pipeline.ts smoke run (cases B and C; 2 rounds of 50 requests)',
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('runs each case for every round, every request answered as expected and handled once', () => {
-    expect(results.cases.map((result) => result.id)).toEqual(['B', 'C']);
+    expect(results.cases.map((result) => result.id)).toEqual(['B', 'C', 'T0']);
     for (const result of results.cases) {
       expect(result.problems).toEqual([]);
       expect(result.rounds).toHaveLength(ROUNDS);
@@ -140,7 +140,7 @@ describe('bench/pipeline.ts smoke run (cases B and C; 2 rounds of 50 requests)',
   });
 
   it('gives each ratio whose cases ran a per-round value, a median and a spread, judged on the lowest round', () => {
-    expect(results.ratios.map((ratio) => ratio.name)).toEqual(['C/B']);
+    expect(results.ratios.map((ratio) => ratio.name)).toEqual(['C/B', 'T0/C']);
     const byId = new Map(results.cases.map((result) => [result.id, result]));
     const cpuPerRequest = (id: string, round: number): number => {
       const measured = byId.get(id)?.rounds[round];
@@ -160,10 +160,12 @@ describe('bench/pipeline.ts smoke run (cases B and C; 2 rounds of 50 requests)',
         [...[lowest, lowerQuartile, median, upperQuartile, highest]].sort((a, b) => a - b),
       );
     }
-    const [moduleVsHandwritten] = results.ratios;
+    const [moduleVsHandwritten, tracing] = results.ratios;
     expect(moduleVsHandwritten.target).toBe(0.97);
     const { lowest, median } = moduleVsHandwritten.spread;
     expect(moduleVsHandwritten.verdict).toBe(lowest >= 0.97 ? 'met' : median >= 0.97 ? 'median only' : 'missed');
+    expect(tracing.target).toBeUndefined();
+    expect(tracing.verdict).toBeUndefined();
   });
 
   it('records the machine and settings, and writes a Markdown table per case and per ratio', () => {
@@ -177,10 +179,11 @@ describe('bench/pipeline.ts smoke run (cases B and C; 2 rounds of 50 requests)',
       profiled: false,
     });
     expect(markdown).toContain(`Node ${process.version}`);
-    for (const id of ['B', 'C']) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\| `, 'm'));
+    for (const id of ['B', 'C', 'T0']) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\| `, 'm'));
     expect(markdown).toMatch(
       /^\| C\/B \| \d+\.\d{3} \| \d+\.\d{3} \| \d+\.\d{3}–\d+\.\d{3} \| \d+\.\d{3} \| ≥ 0\.97 \| (met|median only|\*\*missed\*\*) \|/m,
     );
+    expect(markdown).toMatch(/^\| T0\/C \| \d+\.\d{3} \| \d+\.\d{3} \| \d+\.\d{3}–\d+\.\d{3} \| \d+\.\d{3} \| — \| — \|/m);
   });
 });
 
