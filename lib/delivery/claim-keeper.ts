@@ -45,6 +45,17 @@ export class ClaimKeeper {
     this.held.delete(claim);
   }
 
+  /**
+   * Stops keeping the claims held now (at shutdown): they are neither renewed nor abandoned any
+   * more, so each expires after the claim TTL and the event's next delivery, at any instance, runs
+   * it again.
+   */
+  stop(): void {
+    this.held.clear();
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
   private tick(): void {
     if (this.held.size === 0) {
       // Idle: stop until the next claim, rather than arm and clear a timer per delivery.

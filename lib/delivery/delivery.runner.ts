@@ -79,13 +79,24 @@ export class DeliveryRunner {
     return run;
   }
 
-  /** Resolves once every run under way has ended, or after `timeoutMs`, whichever is first. */
+  /**
+   * Resolves once every run under way has ended, or after `timeoutMs`, whichever is first (at
+   * shutdown). Runs still going then keep running, but their claims are no longer renewed: each
+   * expires after `claimTtlMs`, and the event's next delivery runs its unsettled handlers again.
+   */
   async drain(timeoutMs: number): Promise<void> {
     if (this.running.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([Promise.allSettled([...this.running]), timeout]);
     clearTimeout(timer);
+    if (this.running.size === 0) return;
+    this.keeper?.stop();
+    const { size } = this.running;
+    this.logger.warn(
+      `Shutting down with ${size} ComplyCube deliver${size === 1 ? 'y' : 'ies'} still running after ${timeoutMs} ms; ` +
+        'their claims expire unrenewed, and the next delivery of each event runs its unsettled handlers again.',
+    );
   }
 
   private async runAll(event: ComplyCubeEvent<string>): Promise<DeliveryResult> {

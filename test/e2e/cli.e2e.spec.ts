@@ -623,5 +623,7 @@ describe('complycube-webhooks trigger and replay send plain HTTP only to this ma
         expectOneErrorLine(https, /cannot reach https:\/\//);
       }
     },
+    // Six CLI processes in a row, each compiling the CLI: a bound for a busy machine, not a target.
+    120_000,
   );
 });

@@ -405,6 +405,31 @@ describe.each(ADAPTERS)('shutdown on %s', (adapter) => {
     expect(endpoint.journal.successesOf(event.id)).toEqual(BOTH);
     expect(await store.claim(recordKeyOf(event.id), 'after-restart', 1000)).toEqual({ status: 'completed' });
   });
+
+  it('leaves a handler still hung after the drain to its claim expiry: neither renewed nor abandoned by a closed app', async () => {
+    const store = new MemoryIdempotencyStore();
+    const endpoint = await startDeliveryEndpoint(adapter, {
+      handlerTimeoutMs: 200,
+      idempotency: { store, claimTtlMs: 1000, abandonAfterMs: 1500 },
+    });
+    const metrics = endpoint.server.app.get(ComplyCubeWebhookMetrics);
+    const event = makeEvent('check.completed.rejected');
+    endpoint.journal.hold('sendEmail'); // never released
+    const began = Date.now();
+    expect((await endpoint.deliver(event)).status).toBe(503);
+    await endpoint.server.close();
+    expect(endpoint.logger.text()).toContain('Shutting down with 1 ComplyCube delivery still running after 200 ms');
+
+    // Unrenewed, the claim expires: an instance started after this one takes the event over.
+    await waitFor(
+      'the claim to expire',
+      async () => (await store.claim(recordKeyOf(event.id), 'next-instance', 60_000)).status === 'claimed',
+    );
+    // Past abandonAfterMs (and a tick), a keeper still running would have given the delivery up.
+    await sleep(Math.max(0, 1500 + 500 - (Date.now() - began)));
+    expect(endpoint.logger.lines.filter((line) => line.message.startsWith('Gave up'))).toEqual([]);
+    expect(metrics.snapshot().abandoned).toBe(0);
+  });
 });
 
 describe.each(ADAPTERS)('onHandlerError and the counters on %s', (adapter) => {

@@ -239,7 +239,14 @@ describeWithRedis('queue mode on a real redis-server', () => {
       const event = makeEvent('check.completed.rejected');
       expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
       await waitFor('the worker to run the event', () => app.journal.successesOf(event.id).length === 2);
-      expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
+      // The handlers return before BullMQ moves the job to completed.
+      await waitFor('the job to complete in the given queue', async () => (await queue.getJobCounts('completed')).completed === 1);
+      expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active')).toEqual({
+        completed: 1,
+        failed: 0,
+        waiting: 0,
+        active: 0,
+      });
     } finally {
       await queue.close();
     }

@@ -77,4 +77,16 @@ describe('ClaimKeeper, one timer for the claims of every running delivery', () =
     keeper.hold(heldClaim('next'));
     expect(jest.getTimerCount()).toBe(1);
   });
+
+  it('stops keeping the claims it holds: no renewal, no abandonment, no timer', async () => {
+    const renewClaim = jest.fn().mockResolvedValue(true);
+    const keeper = new ClaimKeeper({ renewClaim } as unknown as ComplyCubeIdempotencyStore, 3_000, 4_000);
+    const claim = heldClaim('left-at-shutdown');
+    keeper.hold(claim);
+    keeper.stop();
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(renewClaim).not.toHaveBeenCalled();
+    expect(claim.abandoned).toBe(0);
+  });
 });
