@@ -26,7 +26,7 @@ in interleaved rounds, and reports CPU per request and the ratios' median and sp
 
   --cases A,B,...     cases to run (default: all, ${ALL_CASES})
   --rounds N          measured rounds; each runs every case once, in a rotating order (default 20)
-  --requests N        requests per case per round (default 2000)
+  --requests N        requests per case per round (default 4000)
   --warmup N          warm-up rounds first, not counted (default 2)
   --concurrency N     requests in flight at once in each case (default 10)
   --package dist|lib  load the built package (default, needs npm run build) or its TypeScript sources
@@ -43,7 +43,7 @@ function usageError(message: string): never {
 const OPTIONS = {
   cases: { type: 'string', default: ALL_CASES },
   rounds: { type: 'string', default: '20' },
-  requests: { type: 'string', default: '2000' },
+  requests: { type: 'string', default: '4000' },
   warmup: { type: 'string', default: '2' },
   concurrency: { type: 'string', default: '10' },
   package: { type: 'string', default: 'dist' },
