@@ -202,6 +202,38 @@ async function playWithQueue(player: Player, app: INestApplication, baseUrl: str
   console.log('');
 }
 
+/** An endpoint as the sample's GET /health reports it (ComplyCubeHealthIndicator). */
+interface EndpointHealth {
+  route: string;
+  status: string;
+  failing: string[];
+  store?: { kind: string; up: boolean };
+  queue?: { name: string; up: boolean };
+}
+
+/** The sample's monitoring routes: GET /health (@nestjs/terminus) and the package's lines of GET /metrics (prom-client). */
+async function showMonitoring(player: Player, baseUrl: string): Promise<void> {
+  player.title(`GET ${baseUrl}/health (@nestjs/terminus with ComplyCubeHealthIndicator)`);
+  const health = await fetch(`${baseUrl}/health`);
+  const answer = (await health.json()) as { status: string; details?: { complycube?: { endpoints?: EndpointHealth[] } } };
+  console.log(`   -> ${health.status} ${answer.status}`);
+  for (const { route, status, failing, store, queue } of answer.details?.complycube?.endpoints ?? []) {
+    const parts = [store && `store ${store.kind} ${store.up ? 'up' : 'down'}`, queue && `queue ${queue.name} ${queue.up ? 'up' : 'down'}`];
+    console.log(
+      `   ${route}: ${status}${failing.length > 0 ? ` (failing: ${failing.join(', ')})` : ''}; ${parts.filter(Boolean).join(', ')}`,
+    );
+  }
+  console.log('');
+
+  player.title(`GET ${baseUrl}/metrics (prom-client): the package's counters above zero, and how often each handler ran`);
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  for (const line of metrics.split('\n')) {
+    const counter = /^complycube_webhook_\w+_total[{ ]/.test(line) && !/ 0$/.test(line);
+    if (counter || line.startsWith('complycube_webhook_handler_duration_seconds_count')) console.log(`   ${line}`);
+  }
+  console.log('');
+}
+
 /** A reason the demo cannot run, said in one line. */
 class DemoSetupError extends Error {}
 
@@ -245,6 +277,7 @@ async function main(): Promise<void> {
   if (queueMode) await playWithQueue(player, app, baseUrl);
   else await playWithoutQueue(player);
 
+  await showMonitoring(player, baseUrl);
   console.log('Counters:', JSON.stringify(app.get(ComplyCubeWebhookMetrics).snapshot()));
   await app.close();
   if (player.serverErrors > 0) {

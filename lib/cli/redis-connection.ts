@@ -1,5 +1,5 @@
 import { ComplyCubeWebhookConfigurationError } from '../common/errors';
-import { hideUrlCredentials } from '../common/http-url';
+import { hideUrlCredentials, hideUrlCredentialsInText } from '../common/http-url';
 import { loadOptionalPeer } from '../common/optional-peer';
 import { CliUsageError } from './cli-command';
 
@@ -28,20 +28,28 @@ export interface RedisTarget {
 }
 
 /** `--redis-url`, else `$REDIS_URL`: a redis:// or rediss:// URL, or a usage error that never repeats its password. */
-export function parseRedisUrl(flag: string | undefined, env: NodeJS.ProcessEnv): RedisTarget {
+export function redisTargetFrom(flag: string | undefined, env: NodeJS.ProcessEnv): RedisTarget {
   const text = flag ?? (env[REDIS_URL_ENV_VARIABLE]?.trim() || undefined);
   if (text === undefined) {
     throw new CliUsageError(`no Redis: set ${REDIS_URL_ENV_VARIABLE} or pass --redis-url redis://[:password@]host:6379[/db]`);
   }
+  return parseRedisUrl(text, flag === undefined ? `$${REDIS_URL_ENV_VARIABLE}` : '--redis-url');
+}
+
+/**
+ * `text` checked as a redis:// or rediss:// URL; `source` (`--redis-url`, `$REDIS_URL`) names it in
+ * the usage error, which never repeats its password.
+ */
+export function parseRedisUrl(text: string, source: string): RedisTarget {
   const shown = hideUrlCredentials(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new CliUsageError(`bad Redis URL '${shown}': give one such as redis://[:password@]host:6379[/db] (rediss:// for TLS)`);
+    throw new CliUsageError(`${source} '${shown}' is not a URL: give one such as redis://[:password@]host:6379[/db] (rediss:// for TLS).`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new CliUsageError(`bad Redis URL '${shown}': only redis:// and rediss:// are supported`);
+    throw new CliUsageError(`${source} must be a redis:// or rediss:// URL (got ${url.protocol}//...).`);
   }
   return { url: text, shown };
 }
@@ -50,9 +58,9 @@ export function parseRedisUrl(flag: string | undefined, env: NodeJS.ProcessEnv):
  * Loads an optional peer for a command; when it is not installed, a usage error that says what to
  * install (exit code 2, as for any setup the user can fix).
  */
-export async function loadCliPeer<T>(name: string, neededFor: string): Promise<T> {
+export async function loadCliPeer<T>(name: string, neededFor: string, install = name): Promise<T> {
   try {
-    return await loadOptionalPeer<T>(name, neededFor);
+    return await loadOptionalPeer<T>(name, neededFor, install);
   } catch (error) {
     if (error instanceof ComplyCubeWebhookConfigurationError) throw new CliUsageError(error.message);
     throw error;
@@ -103,13 +111,20 @@ export async function closeRedis(client: CliRedisClient): Promise<void> {
   }
 }
 
-/** A message that might quote the URL's password (none known does; a proxy or a fork might) with it hidden. */
+/** Shorter passwords are not looked for in messages: hiding them would mangle ordinary text. */
+const MIN_HIDDEN_PASSWORD_LENGTH = 4;
+
+/**
+ * A driver's message with any URL's credentials shown as `***`, and the target's password too
+ * (none known quotes it; a proxy or a fork might).
+ */
 export function withoutPassword(text: string, target: RedisTarget): string {
+  const hidden = hideUrlCredentialsInText(text);
   let password = '';
   try {
     password = decodeURIComponent(new URL(target.url).password);
   } catch {
     password = '';
   }
-  return password.length > 0 ? text.split(password).join('***') : text;
+  return password.length >= MIN_HIDDEN_PASSWORD_LENGTH ? hidden.split(password).join('***') : hidden;
 }

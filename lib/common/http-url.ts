@@ -48,3 +48,15 @@ export function hideUrlCredentials(text: string): string {
   const kept = (SCHEME_AND_SLASHES.exec(text) ?? HTTP_SCHEME.exec(text))?.[0] ?? '';
   return `${kept}${HIDDEN_CREDENTIALS}${text.slice(lastAt)}`;
 }
+
+/**
+ * `scheme://userinfo@` inside free text, such as a driver's error message quoting its connection
+ * URL. Up to the last `@` before a space, whatever the userinfo holds (an unencoded `/` or `@`
+ * too): it may hide more than the userinfo, never less.
+ */
+const URL_CREDENTIALS_IN_TEXT = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)\S*@/g;
+
+/** Free text (an error message) with the user name and password of every URL in it shown as `***`. */
+export function hideUrlCredentialsInText(text: string): string {
+  return text.replace(URL_CREDENTIALS_IN_TEXT, `$1${HIDDEN_CREDENTIALS}@`);
+}

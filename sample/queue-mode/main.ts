@@ -1,3 +1,5 @@
+// First, so that OpenTelemetry's tracer is registered before Nest and the package load.
+import '../tracing';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 

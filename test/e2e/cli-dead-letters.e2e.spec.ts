@@ -471,7 +471,7 @@ describeWithRedis('complycube-webhooks dead-letters against a real redis-server'
     it('needs a Redis URL, and never repeats the password of a bad one', async () => {
       expectOneErrorLine(await cli(['list'], { REDIS_URL: '' }), 2, /no Redis: set REDIS_URL or pass --redis-url/);
       const bad = await cli(['list', '--redis-url', `http://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`]);
-      expectOneErrorLine(bad, 2, /bad Redis URL 'http:\/\/\*\*\*@127\.0\.0\.1:\d+\/': only redis:\/\/ and rediss:\/\//);
+      expectOneErrorLine(bad, 2, /--redis-url must be a redis:\/\/ or rediss:\/\/ URL \(got http:\/\/\.\.\.\)\./);
     });
 
     it('says in one line, exit code 5, when Redis is unreachable or refuses the password, never printing it', async () => {

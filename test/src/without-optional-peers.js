@@ -50,5 +50,6 @@ function requireEntry(path) {
   const queue = await boot({ queue: { connection: { host: '127.0.0.1', port: 1, lazyConnect: true } } });
   const openTelemetry = await boot({ openTelemetry: true });
   const prometheus = requireEntry('../../lib/prometheus');
-  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue, openTelemetry, prometheus })}\n`);
+  const terminus = requireEntry('../../lib/terminus');
+  process.stdout.write(`${JSON.stringify({ loadedAtImport, memory, redis, queue, openTelemetry, prometheus, terminus })}\n`);
 })();

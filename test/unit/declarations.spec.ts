@@ -11,6 +11,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
   'testing/index.d.ts': [],
   'management/index.d.ts': [],
   'prometheus/index.d.ts': ['prom-client'],
+  'terminus/index.d.ts': ['@nestjs/terminus'],
 };
 
 /** The package-relative and external modules a declaration file imports. */

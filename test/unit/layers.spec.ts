@@ -18,17 +18,24 @@ const LAYERS = [
   'endpoint',
   'module',
   'prometheus',
+  'terminus',
   'testing',
   'cli',
 ];
 /**
- * Prometheus, testing and the CLI reach the Nest side, and each other, only through the public entry
- * points, as a user's code does; the layers with no Nest in them (common, events, verification,
+ * Prometheus, terminus, testing and the CLI reach the Nest side, and each other, only through the
+ * public entry points, as a user's code does; the layers with no Nest in them (common, events, verification,
  * dead-letters, observability, management) they may use directly.
  */
-const PUBLIC_ONLY = new Set(['prometheus', 'testing', 'cli']);
+const PUBLIC_ONLY = new Set(['prometheus', 'terminus', 'testing', 'cli']);
 const NEST_SIDE = new Set(['dispatch', 'delivery', 'queue', 'endpoint', 'module']);
-const PUBLIC_ENTRY_POINTS = new Set(['lib/index.ts', 'lib/testing/index.ts', 'lib/management/index.ts', 'lib/prometheus/index.ts']);
+const PUBLIC_ENTRY_POINTS = new Set([
+  'lib/index.ts',
+  'lib/testing/index.ts',
+  'lib/management/index.ts',
+  'lib/prometheus/index.ts',
+  'lib/terminus/index.ts',
+]);
 
 const LIB = resolve(__dirname, '..', '..', 'lib');
 

@@ -28,10 +28,20 @@ describe('the optional peer dependencies', () => {
       openTelemetry:
         "failed: ComplyCubeWebhookModule openTelemetry needs the '@opentelemetry/api' package: run npm install @opentelemetry/api.",
       prometheus: "failed: nestjs-complycube-webhooks/prometheus needs the 'prom-client' package: run npm install prom-client.",
+      terminus: "failed: nestjs-complycube-webhooks/terminus needs the '@nestjs/terminus' package: run npm install @nestjs/terminus.",
     });
   });
 
-  it('are not loaded by the root entry point even when installed: prom-client only by nestjs-complycube-webhooks/prometheus', () => {
+  it('leave the root entry point working when only @nestjs/terminus is missing', () => {
+    expect(bootWithout(['@nestjs/terminus'])).toMatchObject({
+      loadedAtImport: [],
+      memory: 'started',
+      prometheus: 'loaded',
+      terminus: "failed: nestjs-complycube-webhooks/terminus needs the '@nestjs/terminus' package: run npm install @nestjs/terminus.",
+    });
+  });
+
+  it('are not loaded by the root entry point even when installed: prom-client and @nestjs/terminus only by their entry points', () => {
     const optionalPeers = Object.keys(
       (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { peerDependenciesMeta: object }).peerDependenciesMeta,
     );
@@ -42,17 +52,21 @@ describe('the optional peer dependencies', () => {
       "require('./lib');",
       'const root = loaded();',
       "require('./lib/prometheus');",
-      'process.stdout.write(JSON.stringify({ root, withPrometheus: loaded() }));',
+      'const withPrometheus = loaded();',
+      "require('./lib/terminus');",
+      'process.stdout.write(JSON.stringify({ root, withPrometheus, withTerminus: loaded() }));',
     ].join('\n');
     const output = execFileSync(process.execPath, ['-r', 'ts-node/register', '-e', script], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
     });
-    const { root, withPrometheus } = JSON.parse(output) as { root: string[]; withPrometheus: string[] };
+    const { root, withPrometheus, withTerminus } = JSON.parse(output) as Record<string, string[]>;
     expect(root).toEqual([]);
     // The check sees a peer once it is loaded (prom-client itself requires @opentelemetry/api).
     expect(withPrometheus).toContain('prom-client');
+    expect(withPrometheus).not.toContain('@nestjs/terminus');
+    expect(withTerminus).toContain('@nestjs/terminus');
   });
 
   it('asks for ioredis when queue mode is given connection options and ioredis is not installed', () => {

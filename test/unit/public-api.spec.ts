@@ -125,6 +125,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'ComplyCubePrometheusOptions',
     'registerComplyCubeMetrics',
   ],
+  'lib/terminus/index.ts': ['ComplyCubeEndpointHealth', 'ComplyCubeHealthIndicator', 'ComplyCubeHealthOptions'],
   'lib/testing/index.ts': [
     'COMPLYCUBE_EVENT_FIXTURES_DIR',
     'ComplyCubeEndpointUnreachableError',

@@ -11,7 +11,7 @@ import {
   SECRET_OPTIONS,
   SECRET_OPTIONS_HELP,
 } from '../cli-options';
-import { closeRedis, connectRedis, parseRedisUrl, REDIS_UNREACHABLE_EXIT_CODE, REDIS_URL_ENV_VARIABLE } from '../redis-connection';
+import { closeRedis, connectRedis, redisTargetFrom, REDIS_UNREACHABLE_EXIT_CODE, REDIS_URL_ENV_VARIABLE } from '../redis-connection';
 import {
   DeadLetterFilter,
   DeadLetterLocation,
@@ -138,7 +138,7 @@ async function deadLetters(argv: string[], io: CliIo): Promise<number> {
   const location = parseLocation(values);
   const endpoint = action === 'retry' && values.url !== undefined ? parseEndpointUrl(values.url, { insecure: values.insecure }) : undefined;
   if (action === 'retry' && !endpoint && ids.some((id) => sourceOfId(id) === 'store')) throw missingEndpoint();
-  const target = parseRedisUrl(values['redis-url'], io.env);
+  const target = redisTargetFrom(values['redis-url'], io.env);
 
   const client = await connectRedis(target);
   const deadLetterStore = new RedisDeadLetters(client, location, (text) => io.stderr(`${toTerminalLine(text)}\n`));
