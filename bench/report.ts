@@ -1,4 +1,4 @@
-import { BenchCase, RATIOS } from './cases';
+import { BenchCase, judge, RATIOS, Verdict } from './cases';
 import { VERIFY_MICRO_TASKS, VerifyMicroResult } from './verify-micro';
 import type { WorkerThroughputResult } from './worker-throughput';
 
@@ -52,8 +52,8 @@ export interface RatioResult {
   /** Median over rounds of the two cases' req/s ratio in that round. */
   requestsPerSecondRatio: number;
   target?: number;
-  /** Judged on `value`. */
-  met?: boolean;
+  /** `met` when the lowest round clears the target, `median only` when only `value` does. */
+  verdict?: Verdict;
   meaning: string;
 }
 
@@ -142,14 +142,20 @@ export function computeRatios(cases: readonly CaseResult[]): RatioResult[] {
         range: [Math.min(...perRound), Math.max(...perRound)],
         requestsPerSecondRatio,
         target: ratio.target,
-        met: ratio.target === undefined ? undefined : value >= ratio.target,
+        verdict: judge(ratio.target, value, Math.min(...perRound)),
         meaning: ratio.meaning,
       },
     ];
   });
 }
 
-const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+export const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/** A verdict as the result tables show it: a miss stands out. */
+export function renderVerdict(verdict: Verdict | undefined): string {
+  if (verdict === undefined) return '—';
+  return verdict === 'missed' ? '**missed**' : verdict;
+}
 
 export function renderMarkdown(results: BenchResults): string {
   const { machine, settings } = results;
@@ -193,7 +199,7 @@ export function renderMarkdown(results: BenchResults): string {
       ...results.ratios.map(
         (ratio) =>
           `| ${ratio.name} | ${ratio.value.toFixed(3)} | ${fixed(ratio.range[0], 3)}–${fixed(ratio.range[1], 3)} | ${fixed(ratio.requestsPerSecondRatio, 3)} | ` +
-          `${ratio.target === undefined ? '—' : `≥ ${ratio.target.toFixed(2)}`} | ${ratio.met === undefined ? '—' : ratio.met ? 'yes' : '**no**'} | ${ratio.meaning} |`,
+          `${ratio.target === undefined ? '—' : `≥ ${ratio.target.toFixed(2)}`} | ${renderVerdict(ratio.verdict)} | ${ratio.meaning} |`,
       ),
       '',
     );

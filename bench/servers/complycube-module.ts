@@ -8,11 +8,12 @@ import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';
 import { benchRedisUrl } from '../queue-bench';
 import { loadPackageUnderTest } from '../package-under-test';
 import { recordHandledEvent, serveBenchCase } from '../server-harness';
-import { parseAdapter, startNestApp } from './nest-app';
+import { nestBenchApp, parseAdapter } from './nest-app';
 
 /**
- * Cases C, E, F, G and Q: the package as a user wires it — EventEmitterModule, ComplyCubeWebhookModule
- * and @OnComplyCubeEvent handlers — loaded from dist (or lib, see package-under-test.ts).
+ * Cases C, E, F, G, Q, T0 and T1: the package as a user wires it — EventEmitterModule,
+ * ComplyCubeWebhookModule and @OnComplyCubeEvent handlers — loaded from dist (or lib, see
+ * package-under-test.ts).
  *
  *   --adapter express|fastify
  *   --handlers many       200 handlers over 200 patterns (wildcard emitter), exactly one matches
@@ -21,6 +22,8 @@ import { parseAdapter, startNestApp } from './nest-app';
  *   --queue NAME          queue mode, endpoint role, on the bench's redis-server (BENCH_REDIS_URL),
  *                         with a RedisIdempotencyStore on the same client (case Q): each delivery
  *                         becomes a job in the queue NAME and no handler runs here
+ *   --tracing api|sdk     `openTelemetry: true`; `api`: no SDK registered, so the API's no-op (case
+ *                         T0); `sdk`: an SDK tracer provider registered first, its spans dropped (T1)
  */
 const { values } = parseArgs({
   options: {
@@ -28,8 +31,12 @@ const { values } = parseArgs({
     handlers: { type: 'string', default: 'one' },
     idempotency: { type: 'string', default: 'off' },
     queue: { type: 'string' },
+    tracing: { type: 'string' },
   },
 });
+if (values.tracing !== undefined && values.tracing !== 'api' && values.tracing !== 'sdk') {
+  throw new Error(`--tracing must be api or sdk (got ${JSON.stringify(values.tracing)}).`);
+}
 const { ComplyCubeWebhookModule, OnComplyCubeEvent, RedisIdempotencyStore } = loadPackageUnderTest();
 
 @Injectable()
@@ -80,6 +87,7 @@ function appModule(): Type<unknown> {
   const options: Parameters<typeof ComplyCubeWebhookModule.forRoot>[0] = {
     secret: COMPLYCUBE_BENCH_SECRET,
     ...(values.idempotency === 'default' ? {} : { idempotency: false }),
+    ...(values.tracing === undefined ? {} : { openTelemetry: true }),
   };
   if (values.queue !== undefined) {
     // One client for the store and the queue, as the README shows; endpoint role, so no worker here.
@@ -94,4 +102,8 @@ function appModule(): Type<unknown> {
   return ComplyCubeBenchAppModule;
 }
 
-serveBenchCase(() => startNestApp(appModule(), parseAdapter(values.adapter)));
+serveBenchCase(async () => {
+  // Only T1 loads the SDK, and before the app is made, as an app's tracing set-up runs first.
+  if (values.tracing === 'sdk') (await import('../tracing-sdk')).registerDroppingTracerProvider();
+  return nestBenchApp(appModule(), parseAdapter(values.adapter));
+});

@@ -4,7 +4,7 @@ import { Injectable, Module } from '@nestjs/common';
 import Stripe from 'stripe';
 import { STRIPE_BENCH_API_KEY, STRIPE_BENCH_EVENT_TYPE, STRIPE_BENCH_SECRET } from '../events';
 import { recordHandledEvent, serveBenchCase } from '../server-harness';
-import { startNestApp } from './nest-app';
+import { nestBenchApp } from './nest-app';
 
 /**
  * Case H, a peer module doing the same job: @golevelup/nestjs-stripe on Express, verifying a
@@ -30,4 +30,4 @@ class CustomerHandlers {
 })
 class StripeBenchAppModule {}
 
-serveBenchCase(() => startNestApp(StripeBenchAppModule, 'express'));
+serveBenchCase(async () => nestBenchApp(StripeBenchAppModule, 'express'));

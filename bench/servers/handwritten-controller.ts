@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';
 import { recordHandledEvent, serveBenchCase } from '../server-harness';
-import { parseAdapter, startNestApp } from './nest-app';
+import { nestBenchApp, parseAdapter } from './nest-app';
 
 /**
  * Cases B (Express) and D (Fastify), the status quo: the controller a user writes without the
@@ -57,4 +57,4 @@ class ComplyCubeWebhookController {
 @Module({ controllers: [ComplyCubeWebhookController], providers: [ChecksService] })
 class HandwrittenWebhookAppModule {}
 
-serveBenchCase(() => startNestApp(HandwrittenWebhookAppModule, parseAdapter(values.adapter)));
+serveBenchCase(async () => nestBenchApp(HandwrittenWebhookAppModule, parseAdapter(values.adapter)));

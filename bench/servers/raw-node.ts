@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { inject } from 'light-my-request';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { BENCH_EVENT_TYPE, COMPLYCUBE_BENCH_SECRET } from '../events';
 import { recordHandledEvent, serveBenchCase } from '../server-harness';
@@ -48,10 +49,11 @@ function receive(request: IncomingMessage, response: ServerResponse): void {
   });
 }
 
-serveBenchCase(
-  () =>
+serveBenchCase(async () => ({
+  listen: () =>
     new Promise<Server>((resolve) => {
       const server = createServer(receive);
       server.listen(0, '127.0.0.1', () => resolve(server));
     }),
-);
+  inject: async () => (request) => inject(receive, request),
+}));

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { ComplyCubeEvent, ComplyCubeWebhookMetrics } from 'nestjs-complycube-webhooks';
-import { DeliveryOutcome, DeliveryResult, DeliveryRunner, DeliveryRunOptions } from '../../lib/delivery/delivery.runner';
+import { DeliveryOutcome, DeliveryResult, DeliveryRunner, DeliveryRunOptions, DeliveryWaiter } from '../../lib/delivery/delivery.runner';
 import { ComplyCubeWebhookReceiver } from '../../lib/endpoint/receiver';
 import { makeEvent } from '../utils/events';
 
 /** A runner that ends every delivery with a given outcome, or never. */
-function runnerEnding(outcome: DeliveryOutcome | 'never'): { runner: DeliveryRunner; signals: AbortSignal[] } {
-  const signals: AbortSignal[] = [];
+function runnerEnding(outcome: DeliveryOutcome | 'never'): { runner: DeliveryRunner; signals: DeliveryWaiter[] } {
+  const signals: DeliveryWaiter[] = [];
   const runner = {
     run: (_event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}) => {
       if (options.signal) signals.push(options.signal);

@@ -1,0 +1,172 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import type { Signing } from './cases';
+import {
+  complyCubeEventTemplate,
+  EventTemplate,
+  fillTemplate,
+  newEventId,
+  newStripeEventId,
+  signComplyCube,
+  signStripe,
+  stripeEventTemplate,
+} from './events';
+import { cpuMicros, DriverMessage, handledEvents, Inject, InjectedRequest, sendToDriver } from './server-harness';
+
+/** The deliveries of one case, and the answer each signed one must get. */
+export interface PipelineDelivery {
+  path: string;
+  signing: Signing;
+  bodyBytes: number;
+  accepted: { status: number; body: string };
+}
+
+export interface PipelineRoundRequest {
+  delivery: PipelineDelivery;
+  requests: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Write a V8 CPU profile of the measured part of this round, numbered `round`. */
+  profile?: { round: number };
+}
+
+export interface PipelineRoundResult {
+  requests: number;
+  /** Process CPU time (user + system, all threads) over the requests, signing excluded. */
+  cpuMicros: number;
+  wallMicros: number;
+  /** Events the handlers recorded during the round: one per accepted delivery. */
+  handled: number;
+  /** Answers other than the expected status and body, and the first of them. */
+  unexpected: number;
+  firstUnexpected?: string;
+  /** The CPU profile written for this round. */
+  profile?: string;
+}
+
+export interface ProbeResult {
+  accepted: { status: number; body: string };
+  forged: { status: number; body: string };
+  /** Events the handlers recorded for the two requests (1 when only the signed one ran them). */
+  handled: number;
+}
+
+/** Where a profiling bench process writes its rounds' profiles (set by the driver with --cpu-prof). */
+export const PIPELINE_PROFILE_DIR_ENV = 'BENCH_PIPELINE_PROFILE_DIR';
+
+/** Sampling interval of the rounds' CPU profiles: fine enough to see functions of a microsecond per request. */
+const PROFILE_SAMPLING_MICROS = 250;
+
+const templates = new Map<string, EventTemplate>();
+
+function templateFor(signing: Signing, bodyBytes: number): EventTemplate {
+  const key = `${signing}:${bodyBytes}`;
+  let template = templates.get(key);
+  if (!template) {
+    template = signing === 'stripe' ? stripeEventTemplate(bodyBytes) : complyCubeEventTemplate(bodyBytes);
+    templates.set(key, template);
+  }
+  return template;
+}
+
+/** A fresh event id and its own signature, as a real delivery has; `forged` spoils the signature's last digit. */
+function signedRequest(delivery: PipelineDelivery, forged = false): InjectedRequest {
+  const template = templateFor(delivery.signing, delivery.bodyBytes);
+  const stripe = delivery.signing === 'stripe';
+  const body = fillTemplate(template, stripe ? newStripeEventId() : newEventId());
+  let signature = stripe ? signStripe(body) : signComplyCube(body);
+  if (forged) signature = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
+  return {
+    method: 'POST',
+    url: delivery.path,
+    headers: { 'content-type': 'application/json', [stripe ? 'stripe-signature' : 'complycube-signature']: signature },
+    payload: Buffer.from(body),
+  };
+}
+
+async function probe(inject: Inject, delivery: PipelineDelivery): Promise<ProbeResult> {
+  const handledBefore = handledEvents();
+  const accepted = await inject(signedRequest(delivery));
+  const forged = await inject(signedRequest(delivery, true));
+  return {
+    accepted: { status: accepted.statusCode, body: accepted.payload },
+    forged: { status: forged.statusCode, body: forged.payload },
+    handled: handledEvents() - handledBefore,
+  };
+}
+
+let profiler: Session | undefined;
+
+async function startProfiler(): Promise<Session> {
+  if (!profiler) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: PROFILE_SAMPLING_MICROS });
+  }
+  await profiler.post('Profiler.start');
+  return profiler;
+}
+
+/**
+ * One round: `requests` deliveries signed beforehand, then sent `concurrency` at a time; the CPU
+ * time and wall time of sending them, and whether each got the expected answer and ran the handler.
+ */
+async function runRound(inject: Inject, round: PipelineRoundRequest): Promise<PipelineRoundResult> {
+  const { delivery, concurrency } = round;
+  const requests = Array.from({ length: round.requests }, () => signedRequest(delivery));
+  const { status, body } = delivery.accepted;
+  let next = 0;
+  let unexpected = 0;
+  let firstUnexpected: string | undefined;
+  const lane = async (): Promise<void> => {
+    while (next < requests.length) {
+      const response = await inject(requests[next++]);
+      if (response.statusCode !== status || response.payload !== body) {
+        unexpected += 1;
+        firstUnexpected ??= `${response.statusCode} ${response.payload.slice(0, 200)}`;
+      }
+    }
+  };
+  // The signed requests were just made and would be copied by every scavenge of the round (they live
+  // until it ends): a full collection first moves them to the old generation, and leaves no garbage of
+  // the previous round to be collected during this one.
+  global.gc?.();
+  const session = round.profile ? await startProfiler() : undefined;
+  const handledBefore = handledEvents();
+  const cpuBefore = cpuMicros();
+  const wallBefore = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
+  const wallMicros = (performance.now() - wallBefore) * 1000;
+  const cpu = cpuMicros() - cpuBefore;
+  const handled = handledEvents() - handledBefore;
+  let profile: string | undefined;
+  if (session && round.profile) {
+    const { profile: written } = await session.post('Profiler.stop');
+    const dir = process.env[PIPELINE_PROFILE_DIR_ENV];
+    if (!dir) throw new Error(`${PIPELINE_PROFILE_DIR_ENV} is not set: the driver names the profile directory.`);
+    mkdirSync(dir, { recursive: true });
+    profile = join(dir, `round-${String(round.profile.round).padStart(2, '0')}.cpuprofile`);
+    writeFileSync(profile, JSON.stringify(written));
+  }
+  return { requests: requests.length, cpuMicros: cpu, wallMicros, handled, unexpected, firstUnexpected, profile };
+}
+
+/** In a bench process of the pipeline bench: answers the driver's probes and rounds, one at a time. */
+export function servePipelineRounds(inject: Inject): void {
+  let busy: Promise<void> = Promise.resolve();
+  process.on('message', (message: DriverMessage) => {
+    if (message.type === 'probe') {
+      busy = busy.then(async () => sendToDriver({ type: 'probed', result: await probe(inject, message.delivery) }));
+    } else if (message.type === 'round') {
+      busy = busy.then(async () => sendToDriver({ type: 'round-done', result: await runRound(inject, message.round) }));
+    } else {
+      return;
+    }
+    busy = busy.catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  });
+}

@@ -1,0 +1,275 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { askBenchProcess, BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
+import { BenchCase, casesOf, RUN_ORDER } from './cases';
+import { complyCubeEventTemplate, stripeEventTemplate } from './events';
+import { PACKAGE_ROOT, PackageSource } from './package-under-test';
+import {
+  computePipelineRatios,
+  PipelineCaseResult,
+  PipelineResults,
+  renderPipelineMarkdown,
+  summarisePipelineCase,
+} from './pipeline-report';
+import { PIPELINE_PROFILE_DIR_ENV, PipelineDelivery, PipelineRoundResult } from './pipeline-round';
+import { BENCH_TRANSPORT_ENV } from './server-harness';
+
+const PIPELINE_CASES = casesOf('pipeline');
+const ALL_CASES = PIPELINE_CASES.map((benchCase) => benchCase.id).join(',');
+
+const USAGE = `Usage: npm run bench:pipeline -- [options]
+
+Drives each case's request handler in a process of its own, without sockets (light-my-request),
+in interleaved rounds, and reports CPU per request and the ratios' median and spread.
+
+  --cases A,B,...     cases to run (default: all, ${ALL_CASES})
+  --rounds N          measured rounds; each runs every case once, in a rotating order (default 20)
+  --requests N        requests per case per round (default 4000)
+  --warmup N          warm-up rounds first, not counted (default 2)
+  --concurrency N     requests in flight at once in each case (default 10)
+  --package dist|lib  load the built package (default, needs npm run build) or its TypeScript sources
+  --out DIR           where pipeline.json and PIPELINE.md go (default bench/)
+  --body-bytes N      approximate size of the signed event (default 1024)
+  --cpu-prof DIR      write a V8 CPU profile of each measured round to DIR/case-<id>/ (the figures then include the profiler)
+  --note TEXT         a note for PIPELINE.md, e.g. what else ran on the machine (repeatable)`;
+
+function usageError(message: string): never {
+  console.error(`bench:pipeline: ${message}\nRun 'npm run bench:pipeline -- --help' for the options.`);
+  process.exit(2);
+}
+
+const OPTIONS = {
+  cases: { type: 'string', default: ALL_CASES },
+  rounds: { type: 'string', default: '20' },
+  requests: { type: 'string', default: '4000' },
+  warmup: { type: 'string', default: '2' },
+  concurrency: { type: 'string', default: '10' },
+  package: { type: 'string', default: 'dist' },
+  out: { type: 'string', default: 'bench' },
+  'body-bytes': { type: 'string', default: '1024' },
+  'cpu-prof': { type: 'string' },
+  note: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function readFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'] {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+}
+const flags = readFlags();
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function wholeNumber(name: string, value: string, minimum: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < minimum)
+    usageError(`--${name} must be a whole number of at least ${minimum} (got ${JSON.stringify(value)}).`);
+  return number;
+}
+
+const rounds = wholeNumber('rounds', flags.rounds, 1);
+const requestsPerRound = wholeNumber('requests', flags.requests, 1);
+const warmupRounds = wholeNumber('warmup', flags.warmup, 0);
+const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
+const bodyBytes = wholeNumber('body-bytes', flags['body-bytes'], 1);
+const packageSource = flags.package as PackageSource;
+if (packageSource !== 'dist' && packageSource !== 'lib') usageError('--package must be dist or lib.');
+if (packageSource === 'dist' && !existsSync(join(PACKAGE_ROOT, 'dist', 'index.js'))) {
+  usageError('dist/ is missing: run `npm run build` first (npm run bench:pipeline does), or pass --package lib.');
+}
+const requested = flags.cases
+  .split(',')
+  .map((id) => id.trim().toUpperCase())
+  .filter(Boolean);
+const unknown = requested.filter((id) => !PIPELINE_CASES.some((benchCase) => benchCase.id === id));
+if (unknown.length || requested.length === 0) usageError(`unknown or no case(s) '${flags.cases}'; known: ${ALL_CASES}.`);
+const selected = PIPELINE_CASES.filter((benchCase) => requested.includes(benchCase.id));
+const fromRoot = (path: string): string => (isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path));
+const outDir = fromRoot(flags.out);
+const profileDir = flags['cpu-prof'] ? fromRoot(flags['cpu-prof']) : undefined;
+const bodySizes = { complycube: complyCubeEventTemplate(bodyBytes).bytes, stripe: stripeEventTemplate(bodyBytes).bytes };
+
+interface CaseProcess extends BenchProcess {
+  benchCase: BenchCase;
+  delivery: PipelineDelivery;
+}
+
+/** A case's process, its app ready for in-process requests (and, with --cpu-prof, told where its profiles go). */
+async function startCase(benchCase: BenchCase): Promise<CaseProcess> {
+  const env: Record<string, string> = { [BENCH_TRANSPORT_ENV]: 'inject' };
+  if (profileDir) env[PIPELINE_PROFILE_DIR_ENV] = join(profileDir, `case-${benchCase.id}`);
+  const started = await startBenchProcess({
+    label: `case ${benchCase.id}`,
+    script: benchCase.server,
+    args: benchCase.args,
+    packageSource,
+    env,
+    // Each round starts from a collected heap (see pipeline-round.ts).
+    nodeOptions: ['--expose-gc'],
+  });
+  const delivery: PipelineDelivery = { path: benchCase.path, signing: benchCase.signing, bodyBytes, accepted: benchCase.acceptedAnswer };
+  return { ...started, benchCase, delivery };
+}
+
+/** A signed delivery must get the case's answer and run one handler, a forged one be refused, or the case measures nothing. */
+async function probe(target: CaseProcess): Promise<string[]> {
+  const { result } = await askBenchProcess(target, { type: 'probe', delivery: target.delivery }, 'probed');
+  const expected = target.delivery.accepted;
+  const problems: string[] = [];
+  if (result.accepted.status !== expected.status || result.accepted.body !== expected.body) {
+    problems.push(
+      `a correctly signed delivery got ${result.accepted.status} ${result.accepted.body} (expected ${expected.status} ${expected.body})`,
+    );
+  }
+  if (result.forged.status < 400) problems.push(`a delivery with a wrong signature got ${result.forged.status}`);
+  if (result.handled !== 1) problems.push(`the signed and the forged delivery ran handlers ${result.handled} times (expected 1)`);
+  return problems;
+}
+
+/** A round's requests are many and quick, but a machine this shared may be slow: a generous bound. */
+const roundTimeoutMs = (): number => 120_000 + requestsPerRound * 20;
+
+function runRound(target: CaseProcess, profileRound?: number): Promise<PipelineRoundResult> {
+  return askBenchProcess(
+    target,
+    {
+      type: 'round',
+      round: {
+        delivery: target.delivery,
+        requests: requestsPerRound,
+        concurrency,
+        ...(profileRound === undefined ? {} : { profile: { round: profileRound } }),
+      },
+    },
+    'round-done',
+    roundTimeoutMs(),
+  ).then((answer) => answer.result);
+}
+
+function roundProblems(round: PipelineRoundResult): string[] {
+  const problems: string[] = [];
+  if (round.unexpected > 0)
+    problems.push(`${round.unexpected} of ${round.requests} answers were not the expected one (first: ${round.firstUnexpected})`);
+  if (round.handled !== round.requests) {
+    problems.push(`handlers ran ${round.handled} times for ${round.requests} deliveries in a round (expected one per delivery)`);
+  }
+  return problems;
+}
+
+/** The machine's 1-minute load average, sampled through the run: the other work it was shared with. */
+function sampleLoadAverage(): { samples: number[]; stop: () => void } {
+  const samples = [loadavg()[0]];
+  const timer = setInterval(() => samples.push(loadavg()[0]), 5_000);
+  timer.unref();
+  return { samples, stop: () => clearInterval(timer) };
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const loadAverageAtStart = loadavg();
+  const loadAverage = sampleLoadAverage();
+  const processes: CaseProcess[] = [];
+  try {
+    const problems = new Map<string, string[]>();
+    for (const benchCase of selected) {
+      process.stderr.write(`starting case ${benchCase.id}: ${benchCase.title}\n`);
+      const started = await startCase(benchCase);
+      processes.push(started);
+      problems.set(benchCase.id, await probe(started));
+    }
+    processes.sort((a, b) => RUN_ORDER.indexOf(a.benchCase.id) - RUN_ORDER.indexOf(b.benchCase.id));
+    const measured = new Map<string, PipelineRoundResult[]>(processes.map((target) => [target.benchCase.id, []]));
+    // Every round runs each case once, one at a time, in the run order rotated by one each round: a
+    // burst of load from elsewhere spreads over the cases, and the cases of each ratio stay close in time.
+    for (let round = -warmupRounds; round < rounds; round++) {
+      const warmup = round < 0;
+      for (let offset = 0; offset < processes.length; offset++) {
+        const target = processes[(round + warmupRounds + offset) % processes.length];
+        const result = await runRound(target, !warmup && profileDir ? round + 1 : undefined);
+        const id = target.benchCase.id;
+        problems.get(id)?.push(...roundProblems(result));
+        if (!warmup) measured.get(id)?.push(result);
+        process.stderr.write(
+          `${warmup ? `warm-up ${round + warmupRounds + 1}/${warmupRounds}` : `round ${round + 1}/${rounds}`} case ${id}: ` +
+            `${(result.cpuMicros / result.requests).toFixed(1)} µs CPU/request, ${(result.wallMicros / result.requests).toFixed(1)} µs wall/request\n`,
+        );
+      }
+    }
+    const cases: PipelineCaseResult[] = [];
+    for (const target of [...processes].sort((a, b) => a.benchCase.id.localeCompare(b.benchCase.id))) {
+      const { rssBytes } = await benchProcessStats(target);
+      const id = target.benchCase.id;
+      cases.push(summarisePipelineCase(target.benchCase, measured.get(id) ?? [], rssBytes, [...new Set(problems.get(id) ?? [])]));
+    }
+    await Promise.all(processes.splice(0).map(stopBenchProcess));
+    const notes = [
+      "CPU per request is the case process's user + system time (all its threads: the garbage collector included) over a " +
+        "round's requests, divided by their number; signing the requests happens before the round and is not counted. " +
+        'No sockets: what the socket bench adds (the kernel, writev, loopback scheduling) is the same for every case and ' +
+        'is what swings its figures; `npm run bench` measures it end to end.',
+      COMPILED ? 'Case processes are compiled to JavaScript and run on plain node.' : 'Case processes ran from TypeScript through ts-node.',
+      `The package was loaded from ${packageSource === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`,
+      'Express apps are driven through their request handler (the adapter instance) with light-my-request, Fastify apps with ' +
+        'fastify.inject (light-my-request too), case A through its node:http request listener.',
+      'T1 registers NodeTracerProvider (the BasicTracerProvider Node apps register, with its AsyncLocalStorage context ' +
+        'manager) with a BatchSpanProcessor and an exporter that drops the spans; T0 and T1 also ask for OpenTelemetry ' +
+        'metrics, with no meter provider registered.',
+      'H answers 201 with an empty body (its controller has no @HttpCode); the others answer 200 {"received":true}.',
+      ...(flags.note ?? []),
+    ];
+    const results: PipelineResults = {
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        loadAverageAtStart,
+        loadAverageAtEnd: loadavg(),
+        loadAverage1mRange: [Math.min(...loadAverage.samples), Math.max(...loadAverage.samples)],
+        date: new Date().toISOString(),
+        durationSeconds: (performance.now() - began) / 1000,
+      },
+      settings: {
+        rounds,
+        requestsPerRound,
+        warmupRounds,
+        concurrency,
+        package: packageSource,
+        bodyBytes: bodySizes,
+        profiled: profileDir !== undefined,
+      },
+      cases,
+      ratios: computePipelineRatios(cases),
+      notes,
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderPipelineMarkdown(results);
+    writeFileSync(join(outDir, 'PIPELINE.md'), markdown);
+    process.stdout.write(`${markdown}\nWrote ${join(outDir, 'pipeline.json')} and ${join(outDir, 'PIPELINE.md')}.\n`);
+    if (profileDir) {
+      process.stdout.write('\nPer-request self time from the profiles:\n');
+      for (const result of cases) {
+        const dir = relative(PACKAGE_ROOT, join(profileDir, `case-${result.id}`));
+        process.stdout.write(
+          `  npx ts-node --transpile-only bench/profile-summary.ts ${dir}/*.cpuprofile --requests ${rounds * requestsPerRound} --group\n`,
+        );
+      }
+    }
+  } finally {
+    loadAverage.stop();
+    await Promise.all(processes.map(stopBenchProcess));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
