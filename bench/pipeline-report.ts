@@ -1,3 +1,4 @@
+import type { BenchMachine } from './machine';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
 import type { PipelineRoundResult } from './pipeline-round';
 import { fixed, median, renderVerdict } from './report';
@@ -37,18 +38,7 @@ export interface PipelineRatioResult {
 }
 
 export interface PipelineResults {
-  machine: {
-    cpu: string;
-    cores: number;
-    node: string;
-    platform: string;
-    loadAverageAtStart: number[];
-    loadAverageAtEnd: number[];
-    /** Lowest and highest 1-minute load average, sampled every 5 s through the run. */
-    loadAverage1mRange: [number, number];
-    date: string;
-    durationSeconds: number;
-  };
+  machine: BenchMachine & { durationSeconds: number };
   settings: {
     rounds: number;
     requestsPerRound: number;

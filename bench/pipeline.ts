@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { askBenchProcess, BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
 import { BenchCase, casesOf, RUN_ORDER } from './cases';
 import { complyCubeEventTemplate, stripeEventTemplate } from './events';
+import { watchMachine } from './machine';
 import { PACKAGE_ROOT, PackageSource } from './package-under-test';
 import {
   computePipelineRatios,
@@ -163,18 +163,9 @@ function roundProblems(round: PipelineRoundResult): string[] {
   return problems;
 }
 
-/** The machine's 1-minute load average, sampled through the run: the other work it was shared with. */
-function sampleLoadAverage(): { samples: number[]; stop: () => void } {
-  const samples = [loadavg()[0]];
-  const timer = setInterval(() => samples.push(loadavg()[0]), 5_000);
-  timer.unref();
-  return { samples, stop: () => clearInterval(timer) };
-}
-
 async function main(): Promise<void> {
   const began = performance.now();
-  const loadAverageAtStart = loadavg();
-  const loadAverage = sampleLoadAverage();
+  const machine = watchMachine();
   const processes: CaseProcess[] = [];
   try {
     const problems = new Map<string, string[]>();
@@ -226,14 +217,7 @@ async function main(): Promise<void> {
     ];
     const results: PipelineResults = {
       machine: {
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        loadAverageAtStart,
-        loadAverageAtEnd: loadavg(),
-        loadAverage1mRange: [Math.min(...loadAverage.samples), Math.max(...loadAverage.samples)],
-        date: new Date().toISOString(),
+        ...machine.describe(),
         durationSeconds: (performance.now() - began) / 1000,
       },
       settings: {
@@ -264,7 +248,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    loadAverage.stop();
+    machine.stop();
     await Promise.all(processes.map(stopBenchProcess));
   }
 }

@@ -1,3 +1,4 @@
+import type { BenchMachine } from './machine';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
 import { VERIFY_MICRO_TASKS, VerifyMicroResult } from './verify-micro';
 import type { WorkerThroughputResult } from './worker-throughput';
@@ -58,17 +59,8 @@ export interface RatioResult {
 }
 
 export interface BenchResults {
-  machine: {
-    cpu: string;
-    cores: number;
-    node: string;
-    platform: string;
-    loadAverageAtStart: number[];
-    loadAverageAtEnd: number[];
-    /** Lowest and highest 1-minute load average sampled every 5 s through the run (absent in older results). */
-    loadAverage1mRange?: [number, number];
-    date: string;
-  };
+  /** The load average's range is absent in older results. */
+  machine: Omit<BenchMachine, 'loadAverage1mRange'> & Partial<Pick<BenchMachine, 'loadAverage1mRange'>>;
   settings: {
     connections: number;
     pipelining: number;

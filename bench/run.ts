@@ -2,7 +2,6 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -18,6 +17,7 @@ import {
   signStripe,
   stripeEventTemplate,
 } from './events';
+import { watchMachine } from './machine';
 import { PACKAGE_ROOT, PackageSource } from './package-under-test';
 import { BENCH_REDIS_URL_ENV, BenchRedisServer, redisCpuMicros, redisServerMissing } from './queue-bench';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
@@ -292,17 +292,8 @@ const templates = { complycube: complyCubeEventTemplate(bodyBytes), stripe: stri
 const outDir = fromRoot(flags.out);
 const cpuProfileDir = flags['cpu-prof'] ? fromRoot(flags['cpu-prof']) : undefined;
 
-/** The machine's 1-minute load average, sampled through the run: the other work it was shared with. */
-function sampleLoadAverage(): { samples: number[]; stop: () => void } {
-  const samples = [loadavg()[0]];
-  const timer = setInterval(() => samples.push(loadavg()[0]), 5_000);
-  timer.unref();
-  return { samples, stop: () => clearInterval(timer) };
-}
-
 async function main(): Promise<void> {
-  const loadAverageAtStart = loadavg();
-  const loadAverage = sampleLoadAverage();
+  const machine = watchMachine();
   const servers: RunningServer[] = [];
   const measurements = new Map<string, RunMeasurement[]>();
   const problems = new Map<string, string[]>();
@@ -400,14 +391,7 @@ async function main(): Promise<void> {
     ];
     const results: BenchResults = {
       machine: {
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        loadAverageAtStart,
-        loadAverageAtEnd: loadavg(),
-        loadAverage1mRange: [Math.min(...loadAverage.samples), Math.max(...loadAverage.samples)],
-        date: new Date().toISOString(),
+        ...machine.describe(),
       },
       settings: {
         connections,
@@ -430,7 +414,7 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'RESULTS.md'), markdown);
     process.stdout.write(`${markdown}\nWrote ${join(outDir, 'results.json')} and ${join(outDir, 'RESULTS.md')}.\n`);
   } finally {
-    loadAverage.stop();
+    machine.stop();
     await Promise.all(servers.map(stopBenchProcess));
     await storedJobs?.close().catch(() => undefined);
     redisClient?.disconnect();
