@@ -329,3 +329,119 @@ describeWithRedis('queue mode on a real redis-server', () => {
     }
   });
 });
+
+describe('queue options are checked at start-up', () => {
+  /** ioredis options: never used, since every case below stops start-up before a connection is made. */
+  const connection = { host: '127.0.0.1', lazyConnect: true };
+  const invalid: Array<[string, unknown, RegExp]> = [
+    ['a URL string', 'redis://127.0.0.1:6379', /queue must be an object such as \{ connection, name \} \(got the string/],
+    ['an array', [connection], /queue must be an object such as \{ connection, name \}/],
+    ['an unknown key', { connection, timeoutMs: 500 }, /queue\.timeoutMs is not an option \(known: connection, queue, name/],
+    ['neither connection nor queue', { name: 'events' }, /queue needs exactly one of connection .* and queue/],
+    ['both connection and queue', { connection, queue: { name: 'events', opts: {}, add: () => undefined } }, /queue needs exactly one of/],
+    ['a queue that is not a BullMQ Queue', { queue: { name: 'events', opts: {} } }, /queue\.queue must be a BullMQ Queue/],
+    ['an empty name', { connection, name: ' ' }, /queue\.name must be a non-empty string without ':'/],
+    [
+      'a name with a colon',
+      { connection, name: 'complycube:events' },
+      /queue\.name must be a non-empty string without ':' \(got the string "complycube:events"\)/,
+    ],
+    ['a name that is not a string', { connection, name: 7 }, /queue\.name must be a non-empty string/],
+    [
+      'an unknown role',
+      { connection, role: 'producer' },
+      /queue\.role must be one of both, endpoint, worker \(got the string "producer"\)/,
+    ],
+    [
+      'enqueueTimeoutMs of 15 000',
+      { connection, enqueueTimeoutMs: 15_000 },
+      /queue\.enqueueTimeoutMs must be below 15000 \(got 15000\).*15 seconds/,
+    ],
+    ['enqueueTimeoutMs of 0', { connection, enqueueTimeoutMs: 0 }, /queue\.enqueueTimeoutMs must be a positive number of milliseconds/],
+    ['enqueueTimeoutMs as a string', { connection, enqueueTimeoutMs: '500' }, /queue\.enqueueTimeoutMs must be a positive number .*"500"/],
+    ['attempts of 0', { connection, attempts: 0 }, /queue\.attempts must be a positive integer \(got 0\)/],
+    ['fractional attempts', { connection, attempts: 2.5 }, /queue\.attempts must be a positive integer/],
+    ['concurrency of 0', { connection, concurrency: 0 }, /queue\.concurrency must be a positive integer/],
+    [
+      'a backoff that is a number',
+      { connection, backoff: 5000 },
+      /queue\.backoff must be \{ delayMs\?, maxDelayMs\?, jitter\? \} \(got 5000\)/,
+    ],
+    [
+      "BullMQ's own backoff shape",
+      { connection, backoff: { type: 'exponential', delay: 1000 } },
+      /queue\.backoff\.type is not an option \(known: delayMs, maxDelayMs, jitter\)/,
+    ],
+    ['a jitter above 1', { connection, backoff: { jitter: 1.5 } }, /queue\.backoff\.jitter must be a number from 0 to 1 \(got 1\.5\)/],
+    ['a negative jitter', { connection, backoff: { jitter: -0.1 } }, /queue\.backoff\.jitter must be a number from 0 to 1/],
+    ['a jitter as a string', { connection, backoff: { jitter: '0.5' } }, /queue\.backoff\.jitter must be a number from 0 to 1/],
+    ['a backoff delay of 0', { connection, backoff: { delayMs: 0 } }, /queue\.backoff\.delayMs must be a positive number of milliseconds/],
+    [
+      'a backoff cap beyond a timer',
+      { connection, backoff: { maxDelayMs: 2 ** 31 } },
+      /queue\.backoff\.maxDelayMs must be at most 2147483647 ms/,
+    ],
+    [
+      'a backoff cap below the first delay',
+      { connection, backoff: { delayMs: 10_000, maxDelayMs: 5_000 } },
+      /queue\.backoff\.maxDelayMs \(5000\) must not be below queue\.backoff\.delayMs \(10000\)/,
+    ],
+    [
+      'a limiter without duration',
+      { connection, limiter: { max: 10 } },
+      /queue\.limiter must be \{ max, duration \} with positive integers/,
+    ],
+    ['a limiter of 0 jobs', { connection, limiter: { max: 0, duration: 1000 } }, /queue\.limiter must be \{ max, duration \}/],
+    [
+      'removeOnComplete: true',
+      { connection, removeOnComplete: true },
+      /queue\.removeOnComplete must be \{ age, count \} \(seconds, jobs\) \(got true\)/,
+    ],
+    [
+      'removeOnComplete: {}',
+      { connection, removeOnComplete: {} },
+      /queue\.removeOnComplete must be \{ age\?, count\? \} with at least one of them/,
+    ],
+    [
+      'removeOnComplete with an unknown key',
+      { connection, removeOnComplete: { ageSeconds: 60 } },
+      /queue\.removeOnComplete must be \{ age\?, count\? \}/,
+    ],
+    [
+      'a retention age of 0',
+      { connection, removeOnFail: { age: 0 } },
+      /queue\.removeOnFail\.age must be a positive number of seconds \(got 0\)/,
+    ],
+    [
+      'a fractional retention count',
+      { connection, removeOnFail: { count: 1.5 } },
+      /queue\.removeOnFail\.count must be a positive integer \(got 1\.5\)/,
+    ],
+    [
+      'a negative shutdownTimeoutMs',
+      { connection, shutdownTimeoutMs: -1 },
+      /queue\.shutdownTimeoutMs must be a positive number of milliseconds/,
+    ],
+  ];
+
+  it.each(invalid)('fails for %s, naming the option', async (_name, queue, message) => {
+    const start = startTestApp({
+      adapter: 'express',
+      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, queue: queue as never })],
+    });
+    await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
+    await expect(start).rejects.toThrow(message);
+  });
+
+  it('refuses deadLetters in queue mode, where a job out of attempts is the dead letter', async () => {
+    const start = startTestApp({
+      adapter: 'express',
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({ secret: SECRET, queue: { connection }, deadLetters: { afterFailedDeliveries: 3 } }),
+      ],
+    });
+    await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
+    await expect(start).rejects.toThrow(/deadLetters is for endpoints without a queue.*queue\.attempts says when\)\. Remove deadLetters\./);
+  });
+});
