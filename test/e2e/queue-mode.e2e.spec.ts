@@ -220,6 +220,61 @@ describeWithRedis('queue mode on a real redis-server', () => {
     }
   });
 
+  it('answers 503 past enqueueTimeoutMs while Redis stays connected but does not answer, and takes the redelivery once it does', async () => {
+    const frozen = await RedisServer.start();
+    const frozenClient = new Redis(frozen.url);
+    const logger = new RecordingLogger();
+    const journal = new DeliveryJournal();
+    const server = await startTestApp({
+      adapter: 'express',
+      logger,
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({
+          secret: SECRET,
+          idempotency: { store: new RedisIdempotencyStore({ client: frozenClient }) },
+          queue: { connection: frozenClient, enqueueTimeoutMs: 500, ...FAST_RETRIES },
+        }),
+      ],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    const event = makeEvent('check.completed.rejected');
+    try {
+      frozen.pause();
+      try {
+        // The connection stays up, so only enqueueTimeoutMs bounds the wait (BullMQ would wait for
+        // ever); ComplyCube itself gives up after 15 s.
+        const response = await postWebhook(server.url(), event, { secret: SECRET, signal: AbortSignal.timeout(15_000) });
+        expect(response.status).toBe(503);
+        expect(response.json).not.toHaveProperty('received');
+        expect(server.app.get(ComplyCubeWebhookMetrics).snapshot()).toMatchObject({ queueErrors: 1, queued: 0 });
+        expect(logger.text()).toContain(
+          `Redis did not store ComplyCube event ${event.id} (check.completed.rejected) within 500 ms; answered 503.`,
+        );
+        expect(journal.started).toEqual([]);
+      } finally {
+        frozen.resume();
+      }
+      // ComplyCube delivers again. The answer is queued, or a duplicate of a job the 503'd attempt
+      // stored late (nothing was acknowledged, so either is right); the handlers run once either way.
+      const redelivery = await postWebhook(server.url(), event, { secret: SECRET });
+      expect(redelivery.status).toBe(200);
+      expect([
+        { received: true, queued: true },
+        { received: true, queued: true, duplicate: true },
+        { received: true, duplicate: true },
+      ]).toContainEqual(redelivery.json);
+      await waitFor('the worker to run the event', () => journal.successesOf(event.id).length === 2, 20_000);
+      await waitFor('the job to complete', () => server.app.get(ComplyCubeWebhookMetrics).snapshot().handled === 1, 20_000);
+      expect(journal.startsOf(event.id)).toEqual(BOTH);
+      expect((await postWebhook(server.url(), event, { secret: SECRET })).json).toEqual({ received: true, duplicate: true });
+    } finally {
+      await server.close();
+      frozenClient.disconnect();
+      await frozen.stop();
+    }
+  });
+
   it('answers a redelivery of an event whose completed job was removed as a duplicate, from the idempotency records', async () => {
     const app = await startQueueApp('express', { removeOnComplete: { count: 1 } });
     const first = makeEvent('check.completed.rejected');
