@@ -173,6 +173,76 @@ describeWithRedis('queue mode on a real redis-server', () => {
     expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
   });
 
+  it('retries every dead letter with retryAll, lists at most limit of them, and deletes every one with purgeAll', async () => {
+    const app = await startQueueApp('express', { attempts: 1 });
+    const service = app.server.app.get(ComplyCubeDeadLetters);
+    const deadLetter = async (...events: object[]): Promise<void> => {
+      app.journal.failNext('openCase', events.length);
+      for (const event of events) expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+      await waitFor('the jobs to become dead letters', async () => (await service.list()).length === events.length);
+    };
+    const retriedEvents = [makeEvent('check.completed.rejected'), makeEvent('check.completed.rejected')];
+    await deadLetter(...retriedEvents);
+    expect(await service.list({ limit: 1 })).toHaveLength(1);
+    const listed = await service.list();
+
+    const retried = await service.retryAll();
+    expect(retried.map((retry) => retry.outcome)).toEqual(['queued', 'queued']);
+    expect(retried.map((retry) => retry.id).sort()).toEqual(listed.map((letter) => letter.id).sort());
+    await waitFor('the retried jobs to complete', () => app.metrics().handled === 2);
+    for (const event of retriedEvents) expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect(await service.list()).toEqual([]);
+
+    const purgedEvents = [makeEvent('check.completed.rejected'), makeEvent('check.completed.rejected')];
+    await deadLetter(...purgedEvents);
+    expect(await service.purgeAll()).toBe(2);
+    expect(await service.list()).toEqual([]);
+    expect(await service.purgeAll()).toBe(0);
+    for (const event of purgedEvents) expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'sendEmail']);
+  });
+
+  it('lists, retries and purges the dead letters of one registration when two share a queue', async () => {
+    const sandboxSecret = 'whsec_queue_mode_sandbox';
+    const name = `shared-${hexId()}`;
+    const journal = new DeliveryJournal();
+    const registration = (registrationName: string, secret: string): ReturnType<typeof ComplyCubeWebhookModule.forRoot> =>
+      ComplyCubeWebhookModule.forRoot({
+        name: registrationName,
+        path: `webhooks/${registrationName}`,
+        secret,
+        idempotency: { store: new RedisIdempotencyStore({ client, keyPrefix: `records-${hexId()}` }) },
+        queue: { connection: client, name, ...FAST_RETRIES, attempts: 1 },
+      });
+    const server = await startTestApp({
+      adapter: 'express',
+      imports: [EventEmitterModule.forRoot(), registration('live', SECRET), registration('sandbox', sandboxSecret)],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    apps.push(server);
+    const service = server.app.get(ComplyCubeDeadLetters);
+    const live = makeEvent('check.completed.rejected');
+    const sandbox = makeEvent('check.completed.rejected');
+    journal.failNext('openCase', 2);
+    expect((await postWebhook(server.url('webhooks/live'), live, { secret: SECRET })).json).toEqual({ received: true, queued: true });
+    expect((await postWebhook(server.url('webhooks/sandbox'), sandbox, { secret: sandboxSecret })).json).toEqual({
+      received: true,
+      queued: true,
+    });
+    await waitFor('both jobs to become dead letters', async () => (await service.list()).length >= 2);
+    // Both registrations read the one queue: each dead letter is listed once all the same.
+    expect((await service.list()).map((letter) => letter.eventId).sort()).toEqual([live.id, sandbox.id].sort());
+
+    expect((await service.list({ registration: 'live' })).map((letter) => letter.eventId)).toEqual([live.id]);
+    expect((await service.list({ registration: 'sandbox' })).map((letter) => letter.eventId)).toEqual([sandbox.id]);
+    expect(await service.purgeAll({ registration: 'sandbox' })).toBe(1);
+    expect((await service.list()).map((letter) => letter.eventId)).toEqual([live.id]);
+    expect(await service.retryAll({ registration: 'sandbox' })).toEqual([]);
+    expect(await service.retryAll()).toEqual([{ id: expect.stringContaining('complycube/live/'), outcome: 'queued' }]);
+    await waitFor('the live event to be handled', () => journal.successesOf(live.id).length === 2);
+    expect(journal.startsOf(live.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect(journal.startsOf(sandbox.id)).toEqual(['openCase', 'sendEmail']);
+  });
+
   it('answers 503 within enqueueTimeoutMs while Redis is down, acknowledging nothing, and stores events again once it is back', async () => {
     const flaky = await RedisServer.start();
     const flakyClient = new Redis(flaky.url, { maxRetriesPerRequest: 1 });
