@@ -110,6 +110,50 @@ describeWithRedis('queue mode on a real redis-server', () => {
     });
   });
 
+  it.each([
+    ['has colons', 'evt:2026:5f1c'],
+    ['is an integer', '12345'],
+    ['has slashes and percent signs', 'a/b%2Fc'],
+  ])('stores an event whose id %s as one job, handled once, its redelivery a duplicate', async (_kind, id) => {
+    const name = `odd-ids-${hexId()}`;
+    const app = await startQueueApp('express', { name });
+    const event = { ...makeEvent('check.completed.rejected'), id };
+    expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+    await waitFor('the job to complete', () => app.metrics().handled === 1);
+    expect((await app.deliver(event)).json).toEqual({ received: true, duplicate: true });
+    expect(app.journal.startsOf(id)).toEqual(BOTH);
+    const queue = new Queue(name, { connection: client });
+    try {
+      const job = await queue.getJob(`complycube/webhooks%2Fcomplycube/${encodeURIComponent(id)}`);
+      expect(job?.data.event.id).toBe(id);
+      expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed')).toEqual({
+        completed: 1,
+        failed: 0,
+        waiting: 0,
+        delayed: 0,
+      });
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('keeps, retries and handles a dead letter whose event id has colons and slashes', async () => {
+    const app = await startQueueApp('express', { attempts: 1 });
+    const service = app.server.app.get(ComplyCubeDeadLetters);
+    const event = { ...makeEvent('check.completed.rejected'), id: 'evt:2026/5f1c' };
+    app.journal.failNext('openCase');
+    await app.deliver(event);
+    await waitFor('the job to become a dead letter', async () => (await service.list()).length === 1);
+    const [deadLetter] = await service.list();
+    expect(deadLetter.eventId).toBe(event.id);
+    expect((await service.get(deadLetter.id))?.event).toEqual(event);
+    expect((await app.deliver(event)).json).toEqual({ received: true, deadLettered: true });
+    expect(await service.retry(deadLetter.id)).toEqual({ id: deadLetter.id, outcome: 'queued' });
+    await waitFor('the retried job to complete', () => app.metrics().handled === 1);
+    expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect((await app.deliver(event)).json).toEqual({ received: true, duplicate: true });
+  });
+
   it('retries a failing handler with backoff until it succeeds, never rerunning the one that succeeded', async () => {
     const app = await startQueueApp('express');
     const event = makeEvent('check.completed.rejected');
