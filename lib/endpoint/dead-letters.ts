@@ -40,10 +40,15 @@ export class ComplyCubeDeadLetters {
     const endpoints = this.endpointsFor(query.registration);
     const scopes = new Set(endpoints.map((endpoint) => endpoint.scope));
     const found: ComplyCubeDeadLetter[] = [];
+    // Registrations may share one BullMQ queue (the default name), each through its own Queue object:
+    // a job id names one event of one registration, so a job seen through another is the same dead letter.
+    const seenJobIds = new Set<string>();
     for (const queue of new Set(endpoints.flatMap((endpoint) => (endpoint.queue ? [endpoint.queue.eventQueue.queue] : [])))) {
       const jobs = (await queue.getFailed(0, (query.limit ?? DEFAULT_LIMIT) - 1)) as Array<Job<ComplyCubeEventJobData>>;
       for (const job of jobs) {
-        if (job?.id?.startsWith(EVENT_JOB_ID_PREFIX) && scopes.has(job.data.registration.scope)) found.push(deadLetterOfJob(job));
+        if (!job?.id?.startsWith(EVENT_JOB_ID_PREFIX) || !scopes.has(job.data.registration.scope) || seenJobIds.has(job.id)) continue;
+        seenJobIds.add(job.id);
+        found.push(deadLetterOfJob(job));
       }
     }
     for (const endpoint of endpoints) {

@@ -129,7 +129,7 @@ export function resolveQueueSettings(option: unknown): QueueSettings {
       `queue.enqueueTimeoutMs must be below ${MAX_ENQUEUE_TIMEOUT_MS} (got ${enqueueTimeoutMs}): ComplyCube retries any delivery not answered within 15 seconds.`,
     );
   }
-  const backoff = given.backoff ?? {};
+  const backoff = resolveBackoffShape(given.backoff);
   const jitter = backoff.jitter ?? 0.5;
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
     failOption(`queue.backoff.jitter must be a number from 0 to 1 (got ${describeOption(jitter)}).`);
@@ -155,6 +155,24 @@ export function resolveQueueSettings(option: unknown): QueueSettings {
     removeOnFail: retention('queue.removeOnFail', given.removeOnFail, { age: 2_592_000 }),
     shutdownTimeoutMs: positiveMs('queue.shutdownTimeoutMs', given.shutdownTimeoutMs, 10_000, MAX_TIMER_MS),
   };
+}
+
+const BACKOFF_KEYS = ['delayMs', 'maxDelayMs', 'jitter'];
+
+/** BullMQ's own `backoff` (a number, or `{ type, delay }`) would otherwise be ignored silently, leaving the defaults. */
+function resolveBackoffShape(value: unknown): NonNullable<ComplyCubeQueueOptions['backoff']> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    failOption(`queue.backoff must be { delayMs?, maxDelayMs?, jitter? } (got ${describeOption(value)}).`);
+  }
+  const unknown = Object.keys(value).filter((key) => !BACKOFF_KEYS.includes(key));
+  if (unknown.length > 0) {
+    failOption(
+      `queue.backoff.${unknown[0]} is not an option (known: ${BACKOFF_KEYS.join(', ')}): the worker's backoff is exponential, ` +
+        'from delayMs, capped at maxDelayMs.',
+    );
+  }
+  return value;
 }
 
 function positiveInteger(value: unknown): boolean {

@@ -113,6 +113,35 @@ function deadLetterContract(store: () => ComplyCubeIdempotencyStore): void {
       expect(await service.purge(listed.id)).toBe(false);
     });
 
+    it('retries every dead letter with retryAll, and deletes every one with purgeAll', async () => {
+      const service = app.server.app.get(ComplyCubeDeadLetters);
+      const deadLetter = async (...events: object[]): Promise<void> => {
+        app.journal.failNext('openCase', 3 * events.length);
+        for (const event of events) for (let delivery = 0; delivery < 3; delivery += 1) await app.deliver(event);
+      };
+      const retriedEvents = [makeEvent('check.completed.rejected'), makeEvent('check.completed.rejected')];
+      await deadLetter(...retriedEvents);
+      const listed = await service.list();
+      expect(listed.map((letter) => letter.eventId).sort()).toEqual(retriedEvents.map((event) => event.id).sort());
+
+      const retried = await service.retryAll();
+      expect(retried).toHaveLength(2);
+      expect(retried.map((retry) => retry.id).sort()).toEqual(listed.map((letter) => letter.id).sort());
+      expect(retried.map((retry) => retry.outcome)).toEqual(['handled', 'handled']);
+      for (const event of retriedEvents) {
+        expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'openCase', 'openCase', 'sendEmail']);
+      }
+      expect(await service.list()).toEqual([]);
+      expect(await service.retryAll()).toEqual([]);
+
+      const purgedEvents = [makeEvent('check.completed.rejected'), makeEvent('check.completed.rejected')];
+      await deadLetter(...purgedEvents);
+      expect(await service.purgeAll()).toBe(2);
+      expect(await service.list()).toEqual([]);
+      expect(await service.purgeAll()).toBe(0);
+      for (const event of purgedEvents) expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'openCase', 'sendEmail']);
+    });
+
     it('keeps the body as received with the dead letter', async () => {
       const event = makeEvent('check.completed.rejected');
       const body = JSON.stringify(event, null, 2);
@@ -152,6 +181,69 @@ describeWithRedis('dead letters without a queue, in Redis', () => {
   });
 
   deadLetterContract(() => new RedisIdempotencyStore({ client, keyPrefix: `dead-letters-${hexId()}` }));
+});
+
+describe('dead letters of several registrations, without a queue', () => {
+  const SANDBOX_SECRET = 'whsec_dead_letters_sandbox';
+  let server: TestApp;
+  let journal: DeliveryJournal;
+  let service: ComplyCubeDeadLetters;
+
+  beforeEach(async () => {
+    journal = new DeliveryJournal();
+    server = await startTestApp({
+      adapter: 'express',
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({ name: 'live', path: 'webhooks/live', secret: SECRET, deadLetters: { afterFailedDeliveries: 1 } }),
+        ComplyCubeWebhookModule.forRoot({
+          name: 'sandbox',
+          path: 'webhooks/sandbox',
+          secret: SANDBOX_SECRET,
+          deadLetters: { afterFailedDeliveries: 1 },
+        }),
+      ],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    service = server.app.get(ComplyCubeDeadLetters);
+  });
+  afterEach(() => server.close());
+
+  /** One dead letter at each registration: the live event and the sandbox event. */
+  async function deadLetterAtEach(): Promise<Record<'live' | 'sandbox', ReturnType<typeof makeEvent>>> {
+    const live = makeEvent('check.completed.rejected');
+    const sandbox = makeEvent('check.completed.rejected');
+    journal.failNext('openCase', 2);
+    expect((await postWebhook(server.url('webhooks/live'), live, { secret: SECRET })).json).toEqual({ received: true, deadLettered: true });
+    expect((await postWebhook(server.url('webhooks/sandbox'), sandbox, { secret: SANDBOX_SECRET })).json).toEqual({
+      received: true,
+      deadLettered: true,
+    });
+    return { live, sandbox };
+  }
+
+  it("lists one registration's dead letters when asked for it, and every one otherwise", async () => {
+    const { live, sandbox } = await deadLetterAtEach();
+    expect((await service.list({ registration: 'live' })).map((letter) => letter.eventId)).toEqual([live.id]);
+    expect((await service.list({ registration: 'sandbox' })).map((letter) => letter.eventId)).toEqual([sandbox.id]);
+    expect((await service.list()).map((letter) => letter.eventId).sort()).toEqual([live.id, sandbox.id].sort());
+    await expect(service.list({ registration: 'staging' })).rejects.toThrow(
+      /ComplyCubeDeadLetters: no ComplyCubeWebhookModule registration is named 'staging'/,
+    );
+  });
+
+  it('retries and purges the dead letters of the registration asked for only', async () => {
+    const { live, sandbox } = await deadLetterAtEach();
+    const retried = await service.retryAll({ registration: 'sandbox' });
+    expect(retried).toEqual([{ id: expect.stringContaining(sandbox.id), outcome: 'handled' }]);
+    expect(journal.startsOf(sandbox.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect(journal.startsOf(live.id)).toEqual(['openCase', 'sendEmail']);
+    expect((await service.list()).map((letter) => letter.eventId)).toEqual([live.id]);
+
+    const { sandbox: another } = await deadLetterAtEach();
+    expect(await service.purgeAll({ registration: 'live' })).toBe(2);
+    expect((await service.list()).map((letter) => letter.eventId)).toEqual([another.id]);
+  });
 });
 
 describe('the deadLetters option is checked at start-up', () => {

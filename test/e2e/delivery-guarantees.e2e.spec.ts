@@ -513,6 +513,21 @@ describe('options are checked at start-up', () => {
     ['a store without methods', { idempotency: { store: {} as never } }, /missing claim, renewClaim, markHandlerDone, complete, release/],
     ['a claim TTL too short to renew', { idempotency: { claimTtlMs: 10 } }, /claimTtlMs must be at least 100/],
     ['a claim TTL over the record TTL', { idempotency: { ttlMs: 1000, claimTtlMs: 5000 } }, /claimTtlMs \(5000\) must not exceed/],
+    [
+      'abandonAfterMs equal to handlerTimeoutMs',
+      { handlerTimeoutMs: 5000, idempotency: { abandonAfterMs: 5000 } },
+      /idempotency\.abandonAfterMs \(5000\) must exceed handlerTimeoutMs \(5000\).*after the endpoint has answered/,
+    ],
+    [
+      'abandonAfterMs below the default handlerTimeoutMs',
+      { idempotency: { abandonAfterMs: 1000 } },
+      /idempotency\.abandonAfterMs \(1000\) must exceed handlerTimeoutMs \(10000\)/,
+    ],
+    [
+      'abandonAfterMs of 0',
+      { idempotency: { abandonAfterMs: 0 } },
+      /idempotency\.abandonAfterMs must be a positive number of milliseconds/,
+    ],
     ['idempotency: true', { idempotency: true as never }, /idempotency must be false or an object/],
     ['onHandlerError not a function', { onHandlerError: 'sentry' as never }, /onHandlerError must be a function/],
   ];

@@ -110,6 +110,50 @@ describeWithRedis('queue mode on a real redis-server', () => {
     });
   });
 
+  it.each([
+    ['has colons', 'evt:2026:5f1c'],
+    ['is an integer', '12345'],
+    ['has slashes and percent signs', 'a/b%2Fc'],
+  ])('stores an event whose id %s as one job, handled once, its redelivery a duplicate', async (_kind, id) => {
+    const name = `odd-ids-${hexId()}`;
+    const app = await startQueueApp('express', { name });
+    const event = { ...makeEvent('check.completed.rejected'), id };
+    expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+    await waitFor('the job to complete', () => app.metrics().handled === 1);
+    expect((await app.deliver(event)).json).toEqual({ received: true, duplicate: true });
+    expect(app.journal.startsOf(id)).toEqual(BOTH);
+    const queue = new Queue(name, { connection: client });
+    try {
+      const job = await queue.getJob(`complycube/webhooks%2Fcomplycube/${encodeURIComponent(id)}`);
+      expect(job?.data.event.id).toBe(id);
+      expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed')).toEqual({
+        completed: 1,
+        failed: 0,
+        waiting: 0,
+        delayed: 0,
+      });
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('keeps, retries and handles a dead letter whose event id has colons and slashes', async () => {
+    const app = await startQueueApp('express', { attempts: 1 });
+    const service = app.server.app.get(ComplyCubeDeadLetters);
+    const event = { ...makeEvent('check.completed.rejected'), id: 'evt:2026/5f1c' };
+    app.journal.failNext('openCase');
+    await app.deliver(event);
+    await waitFor('the job to become a dead letter', async () => (await service.list()).length === 1);
+    const [deadLetter] = await service.list();
+    expect(deadLetter.eventId).toBe(event.id);
+    expect((await service.get(deadLetter.id))?.event).toEqual(event);
+    expect((await app.deliver(event)).json).toEqual({ received: true, deadLettered: true });
+    expect(await service.retry(deadLetter.id)).toEqual({ id: deadLetter.id, outcome: 'queued' });
+    await waitFor('the retried job to complete', () => app.metrics().handled === 1);
+    expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect((await app.deliver(event)).json).toEqual({ received: true, duplicate: true });
+  });
+
   it('retries a failing handler with backoff until it succeeds, never rerunning the one that succeeded', async () => {
     const app = await startQueueApp('express');
     const event = makeEvent('check.completed.rejected');
@@ -173,6 +217,76 @@ describeWithRedis('queue mode on a real redis-server', () => {
     expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
   });
 
+  it('retries every dead letter with retryAll, lists at most limit of them, and deletes every one with purgeAll', async () => {
+    const app = await startQueueApp('express', { attempts: 1 });
+    const service = app.server.app.get(ComplyCubeDeadLetters);
+    const deadLetter = async (...events: object[]): Promise<void> => {
+      app.journal.failNext('openCase', events.length);
+      for (const event of events) expect((await app.deliver(event)).json).toEqual({ received: true, queued: true });
+      await waitFor('the jobs to become dead letters', async () => (await service.list()).length === events.length);
+    };
+    const retriedEvents = [makeEvent('check.completed.rejected'), makeEvent('check.completed.rejected')];
+    await deadLetter(...retriedEvents);
+    expect(await service.list({ limit: 1 })).toHaveLength(1);
+    const listed = await service.list();
+
+    const retried = await service.retryAll();
+    expect(retried.map((retry) => retry.outcome)).toEqual(['queued', 'queued']);
+    expect(retried.map((retry) => retry.id).sort()).toEqual(listed.map((letter) => letter.id).sort());
+    await waitFor('the retried jobs to complete', () => app.metrics().handled === 2);
+    for (const event of retriedEvents) expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect(await service.list()).toEqual([]);
+
+    const purgedEvents = [makeEvent('check.completed.rejected'), makeEvent('check.completed.rejected')];
+    await deadLetter(...purgedEvents);
+    expect(await service.purgeAll()).toBe(2);
+    expect(await service.list()).toEqual([]);
+    expect(await service.purgeAll()).toBe(0);
+    for (const event of purgedEvents) expect(app.journal.startsOf(event.id)).toEqual(['openCase', 'sendEmail']);
+  });
+
+  it('lists, retries and purges the dead letters of one registration when two share a queue', async () => {
+    const sandboxSecret = 'whsec_queue_mode_sandbox';
+    const name = `shared-${hexId()}`;
+    const journal = new DeliveryJournal();
+    const registration = (registrationName: string, secret: string): ReturnType<typeof ComplyCubeWebhookModule.forRoot> =>
+      ComplyCubeWebhookModule.forRoot({
+        name: registrationName,
+        path: `webhooks/${registrationName}`,
+        secret,
+        idempotency: { store: new RedisIdempotencyStore({ client, keyPrefix: `records-${hexId()}` }) },
+        queue: { connection: client, name, ...FAST_RETRIES, attempts: 1 },
+      });
+    const server = await startTestApp({
+      adapter: 'express',
+      imports: [EventEmitterModule.forRoot(), registration('live', SECRET), registration('sandbox', sandboxSecret)],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    apps.push(server);
+    const service = server.app.get(ComplyCubeDeadLetters);
+    const live = makeEvent('check.completed.rejected');
+    const sandbox = makeEvent('check.completed.rejected');
+    journal.failNext('openCase', 2);
+    expect((await postWebhook(server.url('webhooks/live'), live, { secret: SECRET })).json).toEqual({ received: true, queued: true });
+    expect((await postWebhook(server.url('webhooks/sandbox'), sandbox, { secret: sandboxSecret })).json).toEqual({
+      received: true,
+      queued: true,
+    });
+    await waitFor('both jobs to become dead letters', async () => (await service.list()).length >= 2);
+    // Both registrations read the one queue: each dead letter is listed once all the same.
+    expect((await service.list()).map((letter) => letter.eventId).sort()).toEqual([live.id, sandbox.id].sort());
+
+    expect((await service.list({ registration: 'live' })).map((letter) => letter.eventId)).toEqual([live.id]);
+    expect((await service.list({ registration: 'sandbox' })).map((letter) => letter.eventId)).toEqual([sandbox.id]);
+    expect(await service.purgeAll({ registration: 'sandbox' })).toBe(1);
+    expect((await service.list()).map((letter) => letter.eventId)).toEqual([live.id]);
+    expect(await service.retryAll({ registration: 'sandbox' })).toEqual([]);
+    expect(await service.retryAll()).toEqual([{ id: expect.stringContaining('complycube/live/'), outcome: 'queued' }]);
+    await waitFor('the live event to be handled', () => journal.successesOf(live.id).length === 2);
+    expect(journal.startsOf(live.id)).toEqual(['openCase', 'openCase', 'sendEmail']);
+    expect(journal.startsOf(sandbox.id)).toEqual(['openCase', 'sendEmail']);
+  });
+
   it('answers 503 within enqueueTimeoutMs while Redis is down, acknowledging nothing, and stores events again once it is back', async () => {
     const flaky = await RedisServer.start();
     const flakyClient = new Redis(flaky.url, { maxRetriesPerRequest: 1 });
@@ -217,6 +331,61 @@ describeWithRedis('queue mode on a real redis-server', () => {
       await server.close();
       flakyClient.disconnect();
       await flaky.stop();
+    }
+  });
+
+  it('answers 503 past enqueueTimeoutMs while Redis stays connected but does not answer, and takes the redelivery once it does', async () => {
+    const frozen = await RedisServer.start();
+    const frozenClient = new Redis(frozen.url);
+    const logger = new RecordingLogger();
+    const journal = new DeliveryJournal();
+    const server = await startTestApp({
+      adapter: 'express',
+      logger,
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({
+          secret: SECRET,
+          idempotency: { store: new RedisIdempotencyStore({ client: frozenClient }) },
+          queue: { connection: frozenClient, enqueueTimeoutMs: 500, ...FAST_RETRIES },
+        }),
+      ],
+      providers: [{ provide: DeliveryJournal, useValue: journal }, RejectedCheckHandlers],
+    });
+    const event = makeEvent('check.completed.rejected');
+    try {
+      frozen.pause();
+      try {
+        // The connection stays up, so only enqueueTimeoutMs bounds the wait (BullMQ would wait for
+        // ever); ComplyCube itself gives up after 15 s.
+        const response = await postWebhook(server.url(), event, { secret: SECRET, signal: AbortSignal.timeout(15_000) });
+        expect(response.status).toBe(503);
+        expect(response.json).not.toHaveProperty('received');
+        expect(server.app.get(ComplyCubeWebhookMetrics).snapshot()).toMatchObject({ queueErrors: 1, queued: 0 });
+        expect(logger.text()).toContain(
+          `Redis did not store ComplyCube event ${event.id} (check.completed.rejected) within 500 ms; answered 503.`,
+        );
+        expect(journal.started).toEqual([]);
+      } finally {
+        frozen.resume();
+      }
+      // ComplyCube delivers again. The answer is queued, or a duplicate of a job the 503'd attempt
+      // stored late (nothing was acknowledged, so either is right); the handlers run once either way.
+      const redelivery = await postWebhook(server.url(), event, { secret: SECRET });
+      expect(redelivery.status).toBe(200);
+      expect([
+        { received: true, queued: true },
+        { received: true, queued: true, duplicate: true },
+        { received: true, duplicate: true },
+      ]).toContainEqual(redelivery.json);
+      await waitFor('the worker to run the event', () => journal.successesOf(event.id).length === 2, 20_000);
+      await waitFor('the job to complete', () => server.app.get(ComplyCubeWebhookMetrics).snapshot().handled === 1, 20_000);
+      expect(journal.startsOf(event.id)).toEqual(BOTH);
+      expect((await postWebhook(server.url(), event, { secret: SECRET })).json).toEqual({ received: true, duplicate: true });
+    } finally {
+      await server.close();
+      frozenClient.disconnect();
+      await frozen.stop();
     }
   });
 
@@ -327,5 +496,121 @@ describeWithRedis('queue mode on a real redis-server', () => {
       evictingClient.disconnect();
       await evicting.stop();
     }
+  });
+});
+
+describe('queue options are checked at start-up', () => {
+  /** ioredis options: never used, since every case below stops start-up before a connection is made. */
+  const connection = { host: '127.0.0.1', lazyConnect: true };
+  const invalid: Array<[string, unknown, RegExp]> = [
+    ['a URL string', 'redis://127.0.0.1:6379', /queue must be an object such as \{ connection, name \} \(got the string/],
+    ['an array', [connection], /queue must be an object such as \{ connection, name \}/],
+    ['an unknown key', { connection, timeoutMs: 500 }, /queue\.timeoutMs is not an option \(known: connection, queue, name/],
+    ['neither connection nor queue', { name: 'events' }, /queue needs exactly one of connection .* and queue/],
+    ['both connection and queue', { connection, queue: { name: 'events', opts: {}, add: () => undefined } }, /queue needs exactly one of/],
+    ['a queue that is not a BullMQ Queue', { queue: { name: 'events', opts: {} } }, /queue\.queue must be a BullMQ Queue/],
+    ['an empty name', { connection, name: ' ' }, /queue\.name must be a non-empty string without ':'/],
+    [
+      'a name with a colon',
+      { connection, name: 'complycube:events' },
+      /queue\.name must be a non-empty string without ':' \(got the string "complycube:events"\)/,
+    ],
+    ['a name that is not a string', { connection, name: 7 }, /queue\.name must be a non-empty string/],
+    [
+      'an unknown role',
+      { connection, role: 'producer' },
+      /queue\.role must be one of both, endpoint, worker \(got the string "producer"\)/,
+    ],
+    [
+      'enqueueTimeoutMs of 15 000',
+      { connection, enqueueTimeoutMs: 15_000 },
+      /queue\.enqueueTimeoutMs must be below 15000 \(got 15000\).*15 seconds/,
+    ],
+    ['enqueueTimeoutMs of 0', { connection, enqueueTimeoutMs: 0 }, /queue\.enqueueTimeoutMs must be a positive number of milliseconds/],
+    ['enqueueTimeoutMs as a string', { connection, enqueueTimeoutMs: '500' }, /queue\.enqueueTimeoutMs must be a positive number .*"500"/],
+    ['attempts of 0', { connection, attempts: 0 }, /queue\.attempts must be a positive integer \(got 0\)/],
+    ['fractional attempts', { connection, attempts: 2.5 }, /queue\.attempts must be a positive integer/],
+    ['concurrency of 0', { connection, concurrency: 0 }, /queue\.concurrency must be a positive integer/],
+    [
+      'a backoff that is a number',
+      { connection, backoff: 5000 },
+      /queue\.backoff must be \{ delayMs\?, maxDelayMs\?, jitter\? \} \(got 5000\)/,
+    ],
+    [
+      "BullMQ's own backoff shape",
+      { connection, backoff: { type: 'exponential', delay: 1000 } },
+      /queue\.backoff\.type is not an option \(known: delayMs, maxDelayMs, jitter\)/,
+    ],
+    ['a jitter above 1', { connection, backoff: { jitter: 1.5 } }, /queue\.backoff\.jitter must be a number from 0 to 1 \(got 1\.5\)/],
+    ['a negative jitter', { connection, backoff: { jitter: -0.1 } }, /queue\.backoff\.jitter must be a number from 0 to 1/],
+    ['a jitter as a string', { connection, backoff: { jitter: '0.5' } }, /queue\.backoff\.jitter must be a number from 0 to 1/],
+    ['a backoff delay of 0', { connection, backoff: { delayMs: 0 } }, /queue\.backoff\.delayMs must be a positive number of milliseconds/],
+    [
+      'a backoff cap beyond a timer',
+      { connection, backoff: { maxDelayMs: 2 ** 31 } },
+      /queue\.backoff\.maxDelayMs must be at most 2147483647 ms/,
+    ],
+    [
+      'a backoff cap below the first delay',
+      { connection, backoff: { delayMs: 10_000, maxDelayMs: 5_000 } },
+      /queue\.backoff\.maxDelayMs \(5000\) must not be below queue\.backoff\.delayMs \(10000\)/,
+    ],
+    [
+      'a limiter without duration',
+      { connection, limiter: { max: 10 } },
+      /queue\.limiter must be \{ max, duration \} with positive integers/,
+    ],
+    ['a limiter of 0 jobs', { connection, limiter: { max: 0, duration: 1000 } }, /queue\.limiter must be \{ max, duration \}/],
+    [
+      'removeOnComplete: true',
+      { connection, removeOnComplete: true },
+      /queue\.removeOnComplete must be \{ age, count \} \(seconds, jobs\) \(got true\)/,
+    ],
+    [
+      'removeOnComplete: {}',
+      { connection, removeOnComplete: {} },
+      /queue\.removeOnComplete must be \{ age\?, count\? \} with at least one of them/,
+    ],
+    [
+      'removeOnComplete with an unknown key',
+      { connection, removeOnComplete: { ageSeconds: 60 } },
+      /queue\.removeOnComplete must be \{ age\?, count\? \}/,
+    ],
+    [
+      'a retention age of 0',
+      { connection, removeOnFail: { age: 0 } },
+      /queue\.removeOnFail\.age must be a positive number of seconds \(got 0\)/,
+    ],
+    [
+      'a fractional retention count',
+      { connection, removeOnFail: { count: 1.5 } },
+      /queue\.removeOnFail\.count must be a positive integer \(got 1\.5\)/,
+    ],
+    [
+      'a negative shutdownTimeoutMs',
+      { connection, shutdownTimeoutMs: -1 },
+      /queue\.shutdownTimeoutMs must be a positive number of milliseconds/,
+    ],
+  ];
+
+  it.each(invalid)('fails for %s, naming the option', async (_name, queue, message) => {
+    const start = startTestApp({
+      adapter: 'express',
+      imports: [EventEmitterModule.forRoot(), ComplyCubeWebhookModule.forRoot({ secret: SECRET, queue: queue as never })],
+    });
+    await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
+    await expect(start).rejects.toThrow(message);
+  });
+
+  it('refuses deadLetters in queue mode, where a job out of attempts is the dead letter', async () => {
+    const start = startTestApp({
+      adapter: 'express',
+      imports: [
+        EventEmitterModule.forRoot(),
+        ComplyCubeWebhookModule.forRoot({ secret: SECRET, queue: { connection }, deadLetters: { afterFailedDeliveries: 3 } }),
+      ],
+    });
+    await expect(start).rejects.toThrow(ComplyCubeWebhookConfigurationError);
+    await expect(start).rejects.toThrow(/deadLetters is for endpoints without a queue.*queue\.attempts says when\)\. Remove deadLetters\./);
   });
 });

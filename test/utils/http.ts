@@ -17,6 +17,8 @@ export interface PostOptions {
   signature?: string | null;
   headers?: Record<string, string>;
   contentType?: string | null;
+  /** Gives up on the answer, as ComplyCube does after 15 s. */
+  signal?: AbortSignal;
 }
 
 /** POSTs exactly `body` (serialised first when not a string/Buffer) over real HTTP. */
@@ -26,7 +28,7 @@ export async function postWebhook(url: string, body: unknown, options: PostOptio
   if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
   const signature = options.signature !== undefined ? options.signature : options.secret ? hmacHex(bytes, options.secret) : null;
   if (signature !== null) headers['complycube-signature'] = signature;
-  const response = await fetch(url, { method: 'POST', headers, body: bytes });
+  const response = await fetch(url, { method: 'POST', headers, body: bytes, signal: options.signal });
   const text = await response.text();
   let json: any;
   try {

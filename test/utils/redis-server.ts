@@ -87,6 +87,23 @@ export class RedisServer {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer until `resume`. */
+  pause(): void {
+    this.signal('SIGSTOP');
+  }
+
+  /** Lets a paused server answer again (SIGCONT). */
+  resume(): void {
+    this.signal('SIGCONT');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`redis-server on port ${this.port} is not running.`);
+    child.kill(signal);
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
