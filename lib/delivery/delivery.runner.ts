@@ -289,5 +289,9 @@ export class DeliveryRunner {
  * the first `:` always ends it.
  */
 export function recordKey(scope: string, eventId: string): string {
-  return `${encodeURIComponent(scope)}:${eventId}`;
+  // A registration's scope does not change: encode it once, not on every delivery.
+  if (scope !== encodedScope.scope) encodedScope = { scope, prefix: `${encodeURIComponent(scope)}:` };
+  return encodedScope.prefix + eventId;
 }
+
+let encodedScope = { scope: '', prefix: ':' };

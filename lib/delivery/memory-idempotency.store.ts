@@ -108,14 +108,15 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore, Compl
       held.expiresAt = now + claimTtlMs;
       return { status: 'claimed', doneHandlerKeys: [...held.done] };
     }
-    const done = new Set(record?.done ?? []);
+    const done = record ? new Set(record.done) : new Set<string>();
     const bytes = recordBytes(key, done);
     this.makeRoom(bytes, now);
     this.running.set(key, { owner, expiresAt: now + claimTtlMs, done, doneTtlMs: 0, bytes });
     this.runningBytes += bytes;
     // While the event runs, its done handlers live with the claim, out of the evictable records.
-    this.records.delete(key);
-    return { status: 'claimed', doneHandlerKeys: [...done] };
+    // (A record the cache did not return is not in it: an expired one is dropped as it is read.)
+    if (record) this.records.delete(key);
+    return { status: 'claimed', doneHandlerKeys: record ? [...done] : [] };
   }
 
   async isCompleted(key: string): Promise<boolean> {
@@ -200,19 +201,22 @@ export class MemoryIdempotencyStore implements ComplyCubeIdempotencyStore, Compl
 
   /** Throws, rather than evict a running claim, when a new one would exceed the bounds. */
   private makeRoom(bytes: number, now: number): void {
-    const full = (): boolean => this.running.size >= this.maxRunning || this.runningBytes + bytes > this.maxBytes;
-    if (!full()) return;
+    if (!this.isFull(bytes)) return;
     for (const [key, held] of this.running) {
       if (held.expiresAt > now) continue;
       this.forget(key, held);
       this.keepDone(key, held);
     }
-    if (full()) {
+    if (this.isFull(bytes)) {
       throw new Error(
         `MemoryIdempotencyStore is full: ${this.running.size} deliveries are running (maxRunning ${this.maxRunning}, ` +
           `maxBytes ${this.maxBytes}); the delivery is refused so that no event runs twice at once.`,
       );
     }
+  }
+
+  private isFull(bytes: number): boolean {
+    return this.running.size >= this.maxRunning || this.runningBytes + bytes > this.maxBytes;
   }
 }
 

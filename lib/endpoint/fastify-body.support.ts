@@ -58,9 +58,13 @@ export class FastifyBodySupport implements OnModuleInit {
     }
     const routes = new Set(this.registry.all.map((endpoint) => `/${joinRoutePath(this.appConfig.getGlobalPrefix(), endpoint.path)}`));
     fastify.addHook('onRequest', (request, reply, done) => {
+      // Fastify builds `routeOptions` afresh on each read: read it only for the rare encoded body.
+      if (!isEncoded(request.headers['content-encoding'] as string | string[] | undefined)) {
+        done();
+        return;
+      }
       const route = request.routeOptions?.url;
-      const encoding = request.headers['content-encoding'] as string | string[] | undefined;
-      if (isEncoded(encoding) && route !== undefined && routes.has(route.replace(/\/+$/, '') || '/')) {
+      if (route !== undefined && routes.has(route.replace(/\/+$/, '') || '/')) {
         this.metrics.count('received');
         this.metrics.countRejection('mediaType');
         reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: UNSUPPORTED_MEDIA_TYPE_MESSAGE });

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /** The header ComplyCube signs with, as Node names it (lowercase). */
 export const COMPLYCUBE_SIGNATURE_HEADER = 'complycube-signature';
@@ -32,7 +32,8 @@ export type ComplyCubeSignatureVerifier = (rawBody: Buffer | string, signature: 
  * Throws a TypeError for invalid secrets, like verifyComplyCubeSignature.
  */
 export function createComplyCubeSignatureVerifier(secrets: string | readonly string[]): ComplyCubeSignatureVerifier {
-  const keys = normalizeComplyCubeSecrets(secrets);
+  // Key objects made once: a string key is encoded again by every createHmac.
+  const keys = normalizeComplyCubeSecrets(secrets).map((secret) => createSecretKey(secret, 'utf8'));
   return (rawBody, signature) => {
     if (typeof signature !== 'string') return false;
     const hex = signature.trim();
