@@ -287,7 +287,7 @@ describeWithRedis('queue mode on a real redis-server', () => {
     expect(journal.startsOf(sandbox.id)).toEqual(['openCase', 'sendEmail']);
   });
 
-  it('answers 503 within enqueueTimeoutMs while Redis is down, acknowledging nothing, and stores events again once it is back', async () => {
+  it('answers 503 while Redis is down, acknowledging nothing, and stores events again once it is back', async () => {
     const flaky = await RedisServer.start();
     const flakyClient = new Redis(flaky.url, { maxRetriesPerRequest: 1 });
     const logger = new RecordingLogger();
@@ -308,11 +308,10 @@ describeWithRedis('queue mode on a real redis-server', () => {
     try {
       await flaky.stop();
       const lost = makeEvent('check.completed.rejected');
-      const started = Date.now();
-      const response = await postWebhook(server.url(), lost, { secret: SECRET });
+      // ComplyCube gives up after 15 s; that enqueueTimeoutMs is the bound is shown with a frozen Redis below.
+      const response = await postWebhook(server.url(), lost, { secret: SECRET, signal: AbortSignal.timeout(15_000) });
       expect(response.status).toBe(503);
-      // Bounded by enqueueTimeoutMs (500 ms) plus the answer itself; far below ComplyCube's 15 s.
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(journal.started).toEqual([]);
       expect(server.app.get(ComplyCubeWebhookMetrics).snapshot().queueErrors).toBe(1);
       await flaky.start();
       const event = makeEvent('check.completed.rejected');
