@@ -1,6 +1,6 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { AddressInfo, createServer, Socket } from 'node:net';
+import { answersPing, freeLoopbackPort } from '../test/utils/local-redis';
 
 /** How the driver tells bench processes where its redis-server listens. */
 export const BENCH_REDIS_URL_ENV = 'BENCH_REDIS_URL';
@@ -13,12 +13,6 @@ export function benchRedisUrl(): string {
       `${BENCH_REDIS_URL_ENV} is not set: queue-mode bench processes are started by bench/run.ts, which starts redis-server.`,
     );
   return url;
-}
-
-/** Why redis-server cannot run here, or undefined when it can. */
-export function redisServerMissing(): string | undefined {
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  return probe.error || probe.status !== 0 ? 'redis-server is not installed (apt-get install -y redis-server)' : undefined;
 }
 
 /**
@@ -86,28 +80,4 @@ export async function redisCpuMicros(client: { info(section: string): Promise<st
   const info = await client.info('cpu');
   const seconds = (field: string): number => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
   return Math.round((seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6);
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (result: boolean): void => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }

@@ -19,7 +19,8 @@ import {
 } from './events';
 import { watchMachine } from './machine';
 import { PACKAGE_ROOT, PackageSource } from './package-under-test';
-import { BENCH_REDIS_URL_ENV, BenchRedisServer, redisCpuMicros, redisServerMissing } from './queue-bench';
+import { redisServerMissing } from '../test/utils/local-redis';
+import { BENCH_REDIS_URL_ENV, BenchRedisServer, redisCpuMicros } from './queue-bench';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
 import { BenchResults, CaseResult, computeRatios, renderMarkdown, RunMeasurement, summariseCase } from './report';
 import { runVerifyMicroBench } from './verify-micro';

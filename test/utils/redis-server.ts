@@ -1,7 +1,7 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { AddressInfo, createServer, Socket } from 'node:net';
 import ioredisPackage from 'ioredis/package.json';
+import { answersPing, freeLoopbackPort, redisServerMissing } from './local-redis';
 
 /**
  * The ioredis the Redis suites run on: `ioredis` itself (5), or ioredis 6 in the jest project
@@ -16,11 +16,8 @@ export function ioredisUnderTest(): { version: string; major: number; expectedMa
 
 /** Whether this machine can run the Redis suites; without redis-server they skip, except on CI. */
 export function redisServerAvailability(): { available: true } | { available: false; reason: string } {
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    return { available: false, reason: 'redis-server is not installed (apt-get install -y redis-server)' };
-  }
-  return { available: true };
+  const reason = redisServerMissing();
+  return reason === undefined ? { available: true } : { available: false, reason };
 }
 
 /**
@@ -112,29 +109,4 @@ export class RedisServer {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (result: boolean): void => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    // A server started with --requirepass answers NOAUTH: it is up all the same.
-    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
-  });
 }
