@@ -24,18 +24,24 @@ export async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T
 interface Deadline {
   /** When it passes, in `performance.now()` ms. */
   readonly at: number;
-  /** Resolves its race with DEADLINE_PASSED; cleared once the work settles first. */
-  fire?: () => void;
+  /** Resolves its race with DEADLINE_PASSED. */
+  readonly fire: () => void;
+  /** Its neighbours in the list of pending deadlines (older, newer). */
+  older?: Deadline;
+  newer?: Deadline;
 }
 
 /**
  * Deadlines of one fixed length, for one endpoint's deliveries, on one timer: they pass in the
  * order they were set, so the timer only ever waits for the oldest pending one. A delivery that
- * settles in time costs an entry in a queue, not a timer armed and cleared.
+ * settles in time costs an entry in a list, not a timer armed and cleared. The entry leaves the
+ * list as soon as its work settles, so it dies young: an entry kept until its deadline would
+ * outlive the garbage collector's young generation, and every delivery would leave old-generation
+ * garbage behind.
  */
 export class Deadlines {
-  private readonly queue: Deadline[] = [];
-  private head = 0;
+  private oldest?: Deadline;
+  private newest?: Deadline;
   private timer?: NodeJS.Timeout;
 
   constructor(readonly ms: number) {}
@@ -43,16 +49,18 @@ export class Deadlines {
   /** `work`'s value, or DEADLINE_PASSED once `ms` have passed, whichever comes first. `work` goes on. */
   race<T>(work: Promise<T>): Promise<T | typeof DEADLINE_PASSED> {
     return new Promise<T | typeof DEADLINE_PASSED>((resolve, reject) => {
-      const deadline: Deadline = { at: performance.now() + this.ms, fire: () => resolve(DEADLINE_PASSED) };
-      this.queue.push(deadline);
+      const deadline: Deadline = { at: performance.now() + this.ms, fire: () => resolve(DEADLINE_PASSED), older: this.newest };
+      if (this.newest) this.newest.newer = deadline;
+      else this.oldest = deadline;
+      this.newest = deadline;
       this.timer ??= setTimeout(() => this.expire(), this.ms);
       work.then(
         (value) => {
-          deadline.fire = undefined;
+          this.remove(deadline);
           resolve(value);
         },
         (error: unknown) => {
-          deadline.fire = undefined;
+          this.remove(deadline);
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's own rejection, passed on as it is
           reject(error);
         },
@@ -60,24 +68,26 @@ export class Deadlines {
     });
   }
 
+  /** Takes a deadline out of the pending list (nothing when it has passed already). */
+  private remove(deadline: Deadline): void {
+    const { older, newer } = deadline;
+    if (older) older.newer = newer;
+    else if (this.oldest === deadline) this.oldest = newer;
+    else return;
+    if (newer) newer.older = older;
+    else this.newest = older;
+    deadline.older = deadline.newer = undefined;
+  }
+
   private expire(): void {
     this.timer = undefined;
     const now = performance.now();
-    while (this.head < this.queue.length) {
-      const deadline = this.queue[this.head];
-      if (deadline.fire && deadline.at > now) {
-        this.timer = setTimeout(() => this.expire(), deadline.at - now);
-        break;
-      }
-      this.head += 1;
-      deadline.fire?.();
+    let deadline = this.oldest;
+    while (deadline && deadline.at <= now) {
+      this.remove(deadline);
+      deadline.fire();
+      deadline = this.oldest;
     }
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
-    }
+    if (deadline) this.timer = setTimeout(() => this.expire(), deadline.at - now);
   }
 }

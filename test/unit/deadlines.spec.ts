@@ -41,6 +41,41 @@ describe('Deadlines, one timer for the deadlines of an endpoint', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('forgets a deadline as soon as its work settles, wherever it is among the pending ones', async () => {
+    const deadlines = new Deadlines(1_000);
+    const outcomes = new Map<string, unknown>();
+    const settlers = new Map<string, (value: string) => void>();
+    const start = (name: string): void => {
+      const work = new Promise<string>((resolve) => settlers.set(name, resolve));
+      void deadlines.race(work).then((value) => outcomes.set(name, value));
+    };
+    for (const name of ['oldest', 'second', 'middle', 'fourth', 'newest']) {
+      start(name);
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    for (const name of ['middle', 'oldest', 'newest']) settlers.get(name)?.(`${name} done`);
+    await jest.advanceTimersByTimeAsync(0);
+    start('late');
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(Object.fromEntries(outcomes)).toEqual({
+      middle: 'middle done',
+      oldest: 'oldest done',
+      newest: 'newest done',
+      second: DEADLINE_PASSED,
+      fourth: DEADLINE_PASSED,
+      late: DEADLINE_PASSED,
+    });
+    expect(jest.getTimerCount()).toBe(0);
+    // A settled work's deadline left no trace: a fresh race gets its full time.
+    const again = deadlines.race(new Promise(() => undefined));
+    let passed: unknown;
+    void again.then((value) => (passed = value));
+    await jest.advanceTimersByTimeAsync(999);
+    expect(passed).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(passed).toBe(DEADLINE_PASSED);
+  });
+
   it('passes on the rejection of work that fails before the deadline', async () => {
     const deadlines = new Deadlines(1_000);
     await expect(deadlines.race(Promise.reject(new Error('store down')))).rejects.toThrow('store down');
