@@ -24,14 +24,12 @@ export interface BenchProcessOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the process (node --cpu-prof) to this directory, under this name. */
   cpuProfile?: { dir: string; name: string };
-  /** More node options, e.g. --expose-gc. */
-  nodeOptions?: readonly string[];
 }
 
 /** Forks a bench process (bench/servers/*) and waits until it reports ready. */
 export function startBenchProcess(options: BenchProcessOptions): Promise<BenchProcess> {
   const { label, cpuProfile } = options;
-  const execArgv = [...(options.nodeOptions ?? []), ...(COMPILED ? [] : ['-r', 'ts-node/register/transpile-only'])];
+  const execArgv = COMPILED ? [] : ['-r', 'ts-node/register/transpile-only'];
   if (cpuProfile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfile.dir}`, `--cpu-prof-name=${cpuProfile.name}`);
   const child = fork(join(__dirname, 'servers', `${options.script}${COMPILED ? '.js' : '.ts'}`), options.args, {
     cwd: PACKAGE_ROOT,

@@ -42,6 +42,8 @@ export interface PipelineResults {
   settings: {
     rounds: number;
     requestsPerRound: number;
+    /** Slices each round's requests were cut into, the cases taking turns slice by slice. */
+    slices: number;
     warmupRounds: number;
     concurrency: number;
     package: string;
@@ -78,7 +80,7 @@ export function summarisePipelineCase(
   rssBytes: number,
   problems: string[],
 ): PipelineCaseResult {
-  const profiles = rounds.flatMap((round) => (round.profile ? [round.profile] : []));
+  const profiles = rounds.flatMap((round) => round.profiles ?? []);
   return {
     id: benchCase.id,
     title: benchCase.title,
@@ -132,8 +134,9 @@ export function renderPipelineMarkdown(results: PipelineResults): string {
     '',
     `Method: each case's request handler driven in its own process without sockets (light-my-request), ` +
       `${settings.rounds} rounds of ${settings.requestsPerRound} requests per case, ${settings.concurrency} in flight, ` +
-      `after ${settings.warmupRounds} warm-up round${settings.warmupRounds === 1 ? '' : 's'}; every round runs every case once, ` +
-      `in a rotating order. Every request carries a fresh event id and its own signature, made before the round; bodies are ` +
+      `after ${settings.warmupRounds} warm-up round${settings.warmupRounds === 1 ? '' : 's'}; each round cuts every case's ` +
+      `requests into ${settings.slices} slice${settings.slices === 1 ? '' : 's'}, and the cases take turns slice by slice, in an ` +
+      `order rotated every slice, so that the two cases of a ratio meet the same machine within a round. Every request carries a fresh event id and its own signature, made before the round; bodies are ` +
       `${settings.bodyBytes.complycube} bytes (ComplyCube) and ${settings.bodyBytes.stripe} bytes (Stripe). ` +
       `Package loaded from \`${settings.package}\`.` +
       (settings.profiled ? ' **Profiled run**: the CPU profiler ran during the rounds, so the figures include its cost.' : ''),

@@ -25,14 +25,16 @@ Drives each case's request handler in a process of its own, without sockets (lig
 in interleaved rounds, and reports CPU per request and the ratios' median and spread.
 
   --cases A,B,...     cases to run (default: all, ${ALL_CASES})
-  --rounds N          measured rounds; each runs every case once, in a rotating order (default 20)
+  --rounds N          measured rounds; each runs every case's requests once (default 20)
   --requests N        requests per case per round (default 4000)
+  --slices N          each round's requests cut into N slices; the cases take turns slice by slice, in an
+                      order rotated every slice, so the two cases of a ratio meet the same machine (default 16)
   --warmup N          warm-up rounds first, not counted (default 2)
   --concurrency N     requests in flight at once in each case (default 10)
   --package dist|lib  load the built package (default, needs npm run build) or its TypeScript sources
   --out DIR           where pipeline.json and PIPELINE.md go (default bench/)
   --body-bytes N      approximate size of the signed event (default 1024)
-  --cpu-prof DIR      write a V8 CPU profile of each measured round to DIR/case-<id>/ (the figures then include the profiler)
+  --cpu-prof DIR      write a V8 CPU profile of each measured slice to DIR/case-<id>/ (the figures then include the profiler)
   --note TEXT         a note for PIPELINE.md, e.g. what else ran on the machine (repeatable)`;
 
 function usageError(message: string): never {
@@ -44,6 +46,7 @@ const OPTIONS = {
   cases: { type: 'string', default: ALL_CASES },
   rounds: { type: 'string', default: '20' },
   requests: { type: 'string', default: '4000' },
+  slices: { type: 'string', default: '16' },
   warmup: { type: 'string', default: '2' },
   concurrency: { type: 'string', default: '10' },
   package: { type: 'string', default: 'dist' },
@@ -77,6 +80,13 @@ function wholeNumber(name: string, value: string, minimum: number): number {
 const rounds = wholeNumber('rounds', flags.rounds, 1);
 const requestsPerRound = wholeNumber('requests', flags.requests, 1);
 const warmupRounds = wholeNumber('warmup', flags.warmup, 0);
+const slices = wholeNumber('slices', flags.slices, 1);
+if (slices > requestsPerRound) usageError(`--slices (${slices}) cannot be more than --requests (${requestsPerRound}).`);
+/** The requests of each slice of a round: as even as whole numbers allow. */
+const sliceSizes = Array.from(
+  { length: slices },
+  (_, slice) => Math.floor(requestsPerRound / slices) + (slice < requestsPerRound % slices ? 1 : 0),
+);
 const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
 const bodyBytes = wholeNumber('body-bytes', flags['body-bytes'], 1);
 const packageSource = flags.package as PackageSource;
@@ -111,8 +121,6 @@ async function startCase(benchCase: BenchCase): Promise<CaseProcess> {
     args: benchCase.args,
     packageSource,
     env,
-    // Each round starts from a collected heap (see pipeline-round.ts).
-    nodeOptions: ['--expose-gc'],
   });
   const delivery: PipelineDelivery = { path: benchCase.path, signing: benchCase.signing, bodyBytes, accepted: benchCase.acceptedAnswer };
   return { ...started, benchCase, delivery };
@@ -133,24 +141,39 @@ async function probe(target: CaseProcess): Promise<string[]> {
   return problems;
 }
 
-/** A round's requests are many and quick, but a machine this shared may be slow: a generous bound. */
-const roundTimeoutMs = (): number => 120_000 + requestsPerRound * 20;
+/** A slice's requests are many and quick, but a machine this shared may be slow: a generous bound. */
+const sliceTimeoutMs = (requests: number): number => 120_000 + requests * 20;
 
-function runRound(target: CaseProcess, profileRound?: number): Promise<PipelineRoundResult> {
+function runSlice(target: CaseProcess, requests: number, profileName?: string): Promise<PipelineRoundResult> {
   return askBenchProcess(
     target,
     {
       type: 'round',
       round: {
         delivery: target.delivery,
-        requests: requestsPerRound,
+        requests,
         concurrency,
-        ...(profileRound === undefined ? {} : { profile: { round: profileRound } }),
+        ...(profileName === undefined ? {} : { profile: { name: profileName } }),
       },
     },
     'round-done',
-    roundTimeoutMs(),
+    sliceTimeoutMs(requests),
   ).then((answer) => answer.result);
+}
+
+/** A case's round: its slices added up. */
+function addSlice(round: PipelineRoundResult | undefined, slice: PipelineRoundResult): PipelineRoundResult {
+  const sum = round ?? { requests: 0, cpuMicros: 0, wallMicros: 0, handled: 0, unexpected: 0 };
+  const profiles = [...(round?.profiles ?? []), ...(slice.profile ? [slice.profile] : [])];
+  return {
+    requests: sum.requests + slice.requests,
+    cpuMicros: sum.cpuMicros + slice.cpuMicros,
+    wallMicros: sum.wallMicros + slice.wallMicros,
+    handled: sum.handled + slice.handled,
+    unexpected: sum.unexpected + slice.unexpected,
+    firstUnexpected: sum.firstUnexpected ?? slice.firstUnexpected,
+    ...(profiles.length > 0 ? { profiles } : {}),
+  };
 }
 
 function roundProblems(round: PipelineRoundResult): string[] {
@@ -177,14 +200,25 @@ async function main(): Promise<void> {
     }
     processes.sort((a, b) => RUN_ORDER.indexOf(a.benchCase.id) - RUN_ORDER.indexOf(b.benchCase.id));
     const measured = new Map<string, PipelineRoundResult[]>(processes.map((target) => [target.benchCase.id, []]));
-    // Every round runs each case once, one at a time, in the run order rotated by one each round: a
-    // burst of load from elsewhere spreads over the cases, and the cases of each ratio stay close in time.
+    // A round cuts each case's requests into slices and runs them one at a time, the cases taking turns
+    // slice by slice in the run order, rotated by one every slice and every round. The two cases of a
+    // ratio then share the machine's state (its other tenants, its clock) within every round, instead
+    // of meeting it seconds apart, and a burst of load from elsewhere spreads over all the cases.
     for (let round = -warmupRounds; round < rounds; round++) {
       const warmup = round < 0;
-      for (let offset = 0; offset < processes.length; offset++) {
-        const target = processes[(round + warmupRounds + offset) % processes.length];
-        const result = await runRound(target, !warmup && profileDir ? round + 1 : undefined);
+      const totals = new Map<string, PipelineRoundResult>();
+      for (let slice = 0; slice < slices; slice++) {
+        for (let offset = 0; offset < processes.length; offset++) {
+          const target = processes[(round + warmupRounds + slice + offset) % processes.length];
+          const profileName =
+            !warmup && profileDir ? `round-${String(round + 1).padStart(2, '0')}-slice-${String(slice + 1).padStart(2, '0')}` : undefined;
+          const id = target.benchCase.id;
+          totals.set(id, addSlice(totals.get(id), await runSlice(target, sliceSizes[slice], profileName)));
+        }
+      }
+      for (const target of processes) {
         const id = target.benchCase.id;
+        const result = totals.get(id)!;
         problems.get(id)?.push(...roundProblems(result));
         if (!warmup) measured.get(id)?.push(result);
         process.stderr.write(
@@ -223,6 +257,7 @@ async function main(): Promise<void> {
       settings: {
         rounds,
         requestsPerRound,
+        slices,
         warmupRounds,
         concurrency,
         package: packageSource,

@@ -107,16 +107,27 @@ describe('bench/run.ts smoke run (1 s per case)', () => {
  * TypeScript sources, two small measured rounds after a warm-up one; every request answered as
  * expected and handled once, and a complete result file. No timing is asserted.
  */
-describe('bench/pipeline.ts smoke run (cases B, C, T0; 2 rounds of 50 requests)', () => {
+describe('bench/pipeline.ts smoke run (cases B, C, T0; 2 rounds of 50 requests, each in 3 slices)', () => {
   const ROUNDS = 2;
   const REQUESTS = 50;
+  const SLICES = 3;
   let outDir: string;
   let results: PipelineResults;
   let markdown: string;
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-pipeline-'));
-    const args = [...PIPELINE_DRIVER, '--cases', 'B,C,T0', '--rounds', String(ROUNDS), '--requests', String(REQUESTS)];
+    const args = [
+      ...PIPELINE_DRIVER,
+      '--cases',
+      'B,C,T0',
+      '--rounds',
+      String(ROUNDS),
+      '--requests',
+      String(REQUESTS),
+      '--slices',
+      String(SLICES),
+    ];
     args.push('--warmup', '1', '--package', 'lib', '--out', outDir);
     await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 150_000 });
     results = JSON.parse(readFileSync(join(outDir, 'pipeline.json'), 'utf8'));
@@ -174,11 +185,13 @@ describe('bench/pipeline.ts smoke run (cases B, C, T0; 2 rounds of 50 requests)'
     expect(results.settings).toMatchObject({
       rounds: ROUNDS,
       requestsPerRound: REQUESTS,
+      slices: SLICES,
       warmupRounds: 1,
       package: 'lib',
       profiled: false,
     });
     expect(markdown).toContain(`Node ${process.version}`);
+    expect(markdown).toContain(`each round cuts every case's requests into ${SLICES} slices`);
     for (const id of ['B', 'C', 'T0']) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\| `, 'm'));
     expect(markdown).toMatch(
       /^\| C\/B \| \d+\.\d{3} \| \d+\.\d{3} \| \d+\.\d{3}–\d+\.\d{3} \| \d+\.\d{3} \| ≥ 0\.97 \| (met|median only|\*\*missed\*\*) \|/m,
