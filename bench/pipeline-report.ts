@@ -136,7 +136,7 @@ export function renderPipelineMarkdown(results: PipelineResults): string {
       `${settings.rounds} rounds of ${settings.requestsPerRound} requests per case, ${settings.concurrency} in flight, ` +
       `after ${settings.warmupRounds} warm-up round${settings.warmupRounds === 1 ? '' : 's'}; each round cuts every case's ` +
       `requests into ${settings.slices} slice${settings.slices === 1 ? '' : 's'}, and the cases take turns slice by slice, in an ` +
-      `order rotated every slice, so that the two cases of a ratio meet the same machine within a round. Every request carries a fresh event id and its own signature, made before the round; bodies are ` +
+      `order shuffled every slice, so that the two cases of a ratio meet the same machine within a round. Every request carries a fresh event id and its own signature, made before the round; bodies are ` +
       `${settings.bodyBytes.complycube} bytes (ComplyCube) and ${settings.bodyBytes.stripe} bytes (Stripe). ` +
       `Package loaded from \`${settings.package}\`.` +
       (settings.profiled ? ' **Profiled run**: the CPU profiler ran during the rounds, so the figures include its cost.' : ''),

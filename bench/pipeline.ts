@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { askBenchProcess, BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
-import { BenchCase, casesOf, RUN_ORDER } from './cases';
+import { BenchCase, casesOf } from './cases';
 import { complyCubeEventTemplate, stripeEventTemplate } from './events';
 import { watchMachine } from './machine';
 import { PACKAGE_ROOT, PackageSource } from './package-under-test';
@@ -28,7 +28,7 @@ in interleaved rounds, and reports CPU per request and the ratios' median and sp
   --rounds N          measured rounds; each runs every case's requests once (default 20)
   --requests N        requests per case per round (default 4000)
   --slices N          each round's requests cut into N slices; the cases take turns slice by slice, in an
-                      order rotated every slice, so the two cases of a ratio meet the same machine (default 16)
+                      order shuffled every slice, so the two cases of a ratio meet the same machine (default 16)
   --warmup N          warm-up rounds first, not counted (default 2)
   --concurrency N     requests in flight at once in each case (default 10)
   --package dist|lib  load the built package (default, needs npm run build) or its TypeScript sources
@@ -161,6 +161,16 @@ function runSlice(target: CaseProcess, requests: number, profileName?: string): 
   ).then((answer) => answer.result);
 }
 
+/** The items in a random order (Fisher–Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const order = [...items];
+  for (let last = order.length - 1; last > 0; last--) {
+    const pick = Math.floor(Math.random() * (last + 1));
+    [order[last], order[pick]] = [order[pick], order[last]];
+  }
+  return order;
+}
+
 /** A case's round: its slices added up. */
 function addSlice(round: PipelineRoundResult | undefined, slice: PipelineRoundResult): PipelineRoundResult {
   const sum = round ?? { requests: 0, cpuMicros: 0, wallMicros: 0, handled: 0, unexpected: 0 };
@@ -198,18 +208,18 @@ async function main(): Promise<void> {
       processes.push(started);
       problems.set(benchCase.id, await probe(started));
     }
-    processes.sort((a, b) => RUN_ORDER.indexOf(a.benchCase.id) - RUN_ORDER.indexOf(b.benchCase.id));
     const measured = new Map<string, PipelineRoundResult[]>(processes.map((target) => [target.benchCase.id, []]));
     // A round cuts each case's requests into slices and runs them one at a time, the cases taking turns
-    // slice by slice in the run order, rotated by one every slice and every round. The two cases of a
-    // ratio then share the machine's state (its other tenants, its clock) within every round, instead
-    // of meeting it seconds apart, and a burst of load from elsewhere spreads over all the cases.
+    // slice by slice in a fresh random order every slice. The two cases of a ratio then share the
+    // machine's state (its other tenants, its clock) within every round, instead of meeting it seconds
+    // apart, and a burst of load from elsewhere spreads over all the cases. The order is shuffled, not
+    // rotated: in a rotation each case always follows the same one, whose traces in the shared caches
+    // (a heavy case before it, or one running the same libraries) then bias one side of a ratio.
     for (let round = -warmupRounds; round < rounds; round++) {
       const warmup = round < 0;
       const totals = new Map<string, PipelineRoundResult>();
       for (let slice = 0; slice < slices; slice++) {
-        for (let offset = 0; offset < processes.length; offset++) {
-          const target = processes[(round + warmupRounds + slice + offset) % processes.length];
+        for (const target of shuffled(processes)) {
           const profileName =
             !warmup && profileDir ? `round-${String(round + 1).padStart(2, '0')}-slice-${String(slice + 1).padStart(2, '0')}` : undefined;
           const id = target.benchCase.id;
