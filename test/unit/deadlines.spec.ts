@@ -76,6 +76,31 @@ describe('Deadlines, one timer for the deadlines of an endpoint', () => {
     expect(passed).toBe(DEADLINE_PASSED);
   });
 
+  it('arms no timer for deadlines whose work has settled, resolved or rejected', async () => {
+    const deadlines = new Deadlines(1_000);
+    await deadlines.race(Promise.resolve('first'));
+    await jest.advanceTimersByTimeAsync(500);
+    await expect(deadlines.race(Promise.reject(new Error('second')))).rejects.toThrow('second');
+    await deadlines.race(Promise.resolve('third'));
+    // The timer armed for the first deadline fires and finds nothing pending: it is not armed again.
+    await jest.advanceTimersByTimeAsync(500);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('keeps the pending deadlines when a work whose deadline passed settles later', async () => {
+    const deadlines = new Deadlines(1_000);
+    let settleLate!: () => void;
+    const late = deadlines.race(new Promise<void>((resolve) => (settleLate = resolve)));
+    await jest.advanceTimersByTimeAsync(500);
+    let pending: unknown;
+    void deadlines.race(new Promise(() => undefined)).then((value) => (pending = value));
+    await jest.advanceTimersByTimeAsync(500);
+    await expect(late).resolves.toBe(DEADLINE_PASSED);
+    settleLate();
+    await jest.advanceTimersByTimeAsync(500);
+    expect(pending).toBe(DEADLINE_PASSED);
+  });
+
   it('passes on the rejection of work that fails before the deadline', async () => {
     const deadlines = new Deadlines(1_000);
     await expect(deadlines.race(Promise.reject(new Error('store down')))).rejects.toThrow('store down');
