@@ -22,28 +22,44 @@ export interface PipelineDelivery {
   accepted: { status: number; body: string };
 }
 
-export interface PipelineRoundRequest {
+export interface PipelineSliceRequest {
   delivery: PipelineDelivery;
+  /** Requests in this slice. */
   requests: number;
+  /**
+   * Set on a round's first slice: sign this many requests (the whole round's) before it, and count
+   * CPU from there. Later slices count CPU from where the slice before them ended.
+   */
+  signRound?: number;
   /** Requests in flight at once. */
   concurrency: number;
-  /** Write a V8 CPU profile of the measured part of this round, as `<name>.cpuprofile`. */
+  /** Write a V8 CPU profile of the measured part of this slice, as `<name>.cpuprofile`. */
   profile?: { name: string };
 }
 
-export interface PipelineRoundResult {
+/** What one slice measured. */
+export interface PipelineSliceResult {
   requests: number;
-  /** Process CPU time (user + system, all threads) over the requests, signing excluded. */
+  /**
+   * Process CPU time (user + system, all threads) from the end of the slice before it in the same
+   * round (or, for a round's first slice, from the end of signing) to its own end: the garbage
+   * collector's threads finishing work between slices are counted too. Signing is not.
+   */
   cpuMicros: number;
+  /** Wall time of sending the slice's requests. */
   wallMicros: number;
-  /** Events the handlers recorded during the round: one per accepted delivery. */
+  /** Events the handlers recorded during the slice: one per accepted delivery. */
   handled: number;
   /** Answers other than the expected status and body, and the first of them. */
   unexpected: number;
   firstUnexpected?: string;
-  /** The CPU profile written for this round (one slice of the driver's round). */
+  /** The CPU profile written for this slice. */
   profile?: string;
-  /** The CPU profiles of a round's slices, once the driver has added them up. */
+}
+
+/** One case's round: its slices added up by the driver. */
+export interface PipelineRoundResult extends Omit<PipelineSliceResult, 'profile'> {
+  /** The CPU profiles of the round's slices, with --cpu-prof. */
   profiles?: string[];
 }
 
@@ -111,13 +127,25 @@ async function startProfiler(): Promise<Session> {
   return profiler;
 }
 
+/** The round's requests, signed at its first slice, and the CPU reading the next slice counts from. */
+let round: { requests: InjectedRequest[]; next: number; countedFrom: number } | undefined;
+
 /**
- * One round: `requests` deliveries signed beforehand, then sent `concurrency` at a time; the CPU
- * time and wall time of sending them, and whether each got the expected answer and ran the handler.
+ * One slice: the next `requests` of the round's deliveries (signed at the round's first slice), sent
+ * `concurrency` at a time; the CPU time since the slice before it ended and the wall time of sending
+ * them, and whether each got the expected answer and ran the handler.
  */
-async function runRound(inject: Inject, round: PipelineRoundRequest): Promise<PipelineRoundResult> {
-  const { delivery, concurrency } = round;
-  const requests = Array.from({ length: round.requests }, () => signedRequest(delivery));
+async function runSlice(inject: Inject, slice: PipelineSliceRequest): Promise<PipelineSliceResult> {
+  const { delivery, concurrency } = slice;
+  if (slice.signRound !== undefined) {
+    const signed = Array.from({ length: slice.signRound }, () => signedRequest(delivery));
+    round = { requests: signed, next: 0, countedFrom: cpuMicros() };
+  }
+  if (!round || round.next + slice.requests > round.requests.length) {
+    throw new Error(`A slice of ${slice.requests} requests asked for more than its round has signed.`);
+  }
+  const requests = round.requests.slice(round.next, round.next + slice.requests);
+  round.next += slice.requests;
   const { status, body } = delivery.accepted;
   let next = 0;
   let unexpected = 0;
@@ -133,35 +161,40 @@ async function runRound(inject: Inject, round: PipelineRoundRequest): Promise<Pi
   };
   // No collection is forced first: a full collection (global.gc()) before each round made every case
   // cost about 80 µs more CPU per request over the round that followed, an artefact larger than the
-  // differences measured. Each process collects as a server would, and its own garbage is its own cost.
-  const session = round.profile ? await startProfiler() : undefined;
+  // differences measured. Each process collects as a server would, and its own garbage is its own cost:
+  // CPU is counted from the end of the slice before, so what the collector's threads do between
+  // slices is counted too (and the IPC of one message each way, the same in every case).
+  const session = slice.profile ? await startProfiler() : undefined;
   const handledBefore = handledEvents();
-  const cpuBefore = cpuMicros();
   const wallBefore = performance.now();
   await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
   const wallMicros = (performance.now() - wallBefore) * 1000;
-  const cpu = cpuMicros() - cpuBefore;
+  const cpuAfter = cpuMicros();
+  const cpu = cpuAfter - round.countedFrom;
+  round.countedFrom = cpuAfter;
   const handled = handledEvents() - handledBefore;
   let profile: string | undefined;
-  if (session && round.profile) {
+  if (session && slice.profile) {
     const { profile: written } = await session.post('Profiler.stop');
     const dir = process.env[PIPELINE_PROFILE_DIR_ENV];
     if (!dir) throw new Error(`${PIPELINE_PROFILE_DIR_ENV} is not set: the driver names the profile directory.`);
     mkdirSync(dir, { recursive: true });
-    profile = join(dir, `${round.profile.name}.cpuprofile`);
+    profile = join(dir, `${slice.profile.name}.cpuprofile`);
     writeFileSync(profile, JSON.stringify(written));
+    // Writing the profile is not the next slice's cost.
+    round.countedFrom = cpuMicros();
   }
   return { requests: requests.length, cpuMicros: cpu, wallMicros, handled, unexpected, firstUnexpected, profile };
 }
 
-/** In a bench process of the pipeline bench: answers the driver's probes and rounds, one at a time. */
+/** In a bench process of the pipeline bench: answers the driver's probes and slices, one at a time. */
 export function servePipelineRounds(inject: Inject): void {
   let busy: Promise<void> = Promise.resolve();
   process.on('message', (message: DriverMessage) => {
     if (message.type === 'probe') {
       busy = busy.then(async () => sendToDriver({ type: 'probed', result: await probe(inject, message.delivery) }));
-    } else if (message.type === 'round') {
-      busy = busy.then(async () => sendToDriver({ type: 'round-done', result: await runRound(inject, message.round) }));
+    } else if (message.type === 'slice') {
+      busy = busy.then(async () => sendToDriver({ type: 'slice-done', result: await runSlice(inject, message.slice) }));
     } else {
       return;
     }

@@ -13,7 +13,7 @@ import {
   renderPipelineMarkdown,
   summarisePipelineCase,
 } from './pipeline-report';
-import { PIPELINE_PROFILE_DIR_ENV, PipelineDelivery, PipelineRoundResult } from './pipeline-round';
+import { PIPELINE_PROFILE_DIR_ENV, PipelineDelivery, PipelineRoundResult, PipelineSliceResult } from './pipeline-round';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
 
 const PIPELINE_CASES = casesOf('pipeline');
@@ -22,7 +22,8 @@ const ALL_CASES = PIPELINE_CASES.map((benchCase) => benchCase.id).join(',');
 const USAGE = `Usage: npm run bench:pipeline -- [options]
 
 Drives each case's request handler in a process of its own, without sockets (light-my-request),
-in interleaved rounds, and reports CPU per request and the ratios' median and spread.
+in rounds cut into slices the cases take in turns, and reports CPU per request and the ratios'
+median and spread.
 
   --cases A,B,...     cases to run (default: all, ${ALL_CASES})
   --rounds N          measured rounds; each runs every case's requests once (default 20)
@@ -144,19 +145,20 @@ async function probe(target: CaseProcess): Promise<string[]> {
 /** A slice's requests are many and quick, but a machine this shared may be slow: a generous bound. */
 const sliceTimeoutMs = (requests: number): number => 120_000 + requests * 20;
 
-function runSlice(target: CaseProcess, requests: number, profileName?: string): Promise<PipelineRoundResult> {
+function runSlice(target: CaseProcess, requests: number, firstOfRound: boolean, profileName?: string): Promise<PipelineSliceResult> {
   return askBenchProcess(
     target,
     {
-      type: 'round',
-      round: {
+      type: 'slice',
+      slice: {
         delivery: target.delivery,
         requests,
+        ...(firstOfRound ? { signRound: requestsPerRound } : {}),
         concurrency,
         ...(profileName === undefined ? {} : { profile: { name: profileName } }),
       },
     },
-    'round-done',
+    'slice-done',
     sliceTimeoutMs(requests),
   ).then((answer) => answer.result);
 }
@@ -172,7 +174,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 /** A case's round: its slices added up. */
-function addSlice(round: PipelineRoundResult | undefined, slice: PipelineRoundResult): PipelineRoundResult {
+function addSlice(round: PipelineRoundResult | undefined, slice: PipelineSliceResult): PipelineRoundResult {
   const sum = round ?? { requests: 0, cpuMicros: 0, wallMicros: 0, handled: 0, unexpected: 0 };
   const profiles = [...(round?.profiles ?? []), ...(slice.profile ? [slice.profile] : [])];
   return {
@@ -223,7 +225,7 @@ async function main(): Promise<void> {
           const profileName =
             !warmup && profileDir ? `round-${String(round + 1).padStart(2, '0')}-slice-${String(slice + 1).padStart(2, '0')}` : undefined;
           const id = target.benchCase.id;
-          totals.set(id, addSlice(totals.get(id), await runSlice(target, sliceSizes[slice], profileName)));
+          totals.set(id, addSlice(totals.get(id), await runSlice(target, sliceSizes[slice], slice === 0, profileName)));
         }
       }
       for (const target of processes) {
@@ -245,8 +247,9 @@ async function main(): Promise<void> {
     }
     await Promise.all(processes.splice(0).map(stopBenchProcess));
     const notes = [
-      "CPU per request is the case process's user + system time (all its threads: the garbage collector included) over a " +
-        "round's requests, divided by their number; signing the requests happens before the round and is not counted. " +
+      "CPU per request is the case process's user + system time (all its threads: the garbage collector included) from the " +
+        "end of signing the round's requests to the end of its last slice, divided by their number: what the collector's " +
+        'threads do between two slices of a round is counted, signing is not. ' +
         'No sockets: what the socket bench adds (the kernel, writev, loopback scheduling) is the same for every case and ' +
         'is what swings its figures; `npm run bench` measures it end to end.',
       COMPILED ? 'Case processes are compiled to JavaScript and run on plain node.' : 'Case processes ran from TypeScript through ts-node.',

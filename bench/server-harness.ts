@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import type { PipelineDelivery, PipelineRoundRequest, PipelineRoundResult, ProbeResult } from './pipeline-round';
+import type { PipelineDelivery, PipelineSliceRequest, PipelineSliceResult, ProbeResult } from './pipeline-round';
 
 /** What a bench process tells the driver over IPC. */
 export type ServerMessage =
@@ -8,17 +8,17 @@ export type ServerMessage =
   | { type: 'stats'; handled: number; cpuMicros: number; rssBytes: number; peakRssBytes: number }
   | { type: 'filled'; queued: number; otherAnswers: number }
   | { type: 'probed'; result: ProbeResult }
-  | { type: 'round-done'; result: PipelineRoundResult };
+  | { type: 'slice-done'; result: PipelineSliceResult };
 
 /**
  * What the driver asks a bench process: its stats; (a queue filler) to store `count` fresh events as
- * jobs; (the pipeline bench) to check a signed and a forged delivery, or to run a round of requests.
+ * jobs; (the pipeline bench) to check a signed and a forged delivery, or to run a slice of requests.
  */
 export type DriverMessage =
   | { type: 'stats' }
   | { type: 'fill'; count: number }
   | { type: 'probe'; delivery: PipelineDelivery }
-  | { type: 'round'; round: PipelineRoundRequest };
+  | { type: 'slice'; slice: PipelineSliceRequest };
 
 /**
  * How the driver reaches a case's app: over a loopback socket (`npm run bench`), or by calling its
