@@ -51,7 +51,11 @@ export class Deadlines {
     return new Promise<T | typeof DEADLINE_PASSED>((resolve, reject) => {
       const deadline: Deadline = { at: performance.now() + this.ms, fire: () => resolve(DEADLINE_PASSED), older: this.newest };
       if (this.newest) this.newest.newer = deadline;
-      else this.oldest = deadline;
+      else {
+        this.oldest = deadline;
+        // A timer left from earlier deliveries keeps the process alive again while this one waits.
+        this.timer?.ref();
+      }
       this.newest = deadline;
       this.timer ??= setTimeout(() => this.expire(), this.ms);
       work.then(
@@ -77,6 +81,9 @@ export class Deadlines {
     if (newer) newer.older = older;
     else this.newest = older;
     deadline.older = deadline.newer = undefined;
+    // Nothing pending: the timer may fire for nothing, but must not keep a closing app's process
+    // alive for up to `ms` (clearing it would cost a timer per delivery when they come one by one).
+    if (!this.oldest) this.timer?.unref();
   }
 
   private expire(): void {

@@ -106,3 +106,25 @@ describe('Deadlines, one timer for the deadlines of an endpoint', () => {
     await expect(deadlines.race(Promise.reject(new Error('store down')))).rejects.toThrow('store down');
   });
 });
+
+describe('Deadlines and the process', () => {
+  const timersKeepingProcessAlive = (): number => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+
+  it('holds the process open only while a deadline is pending, not after the last work settles', async () => {
+    const deadlines = new Deadlines(60_000);
+    const before = timersKeepingProcessAlive();
+    let settle!: () => void;
+    const first = deadlines.race(new Promise<void>((resolve) => (settle = resolve)));
+    expect(timersKeepingProcessAlive()).toBe(before + 1);
+    settle();
+    await first;
+    // An app closed now must not wait a minute for a timer that has nothing left to do.
+    expect(timersKeepingProcessAlive()).toBe(before);
+    let settleAgain!: () => void;
+    const second = deadlines.race(new Promise<void>((resolve) => (settleAgain = resolve)));
+    expect(timersKeepingProcessAlive()).toBe(before + 1);
+    settleAgain();
+    await second;
+    expect(timersKeepingProcessAlive()).toBe(before);
+  });
+});
