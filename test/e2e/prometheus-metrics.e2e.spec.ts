@@ -13,7 +13,7 @@ import { ComplyCubePrometheusModule, ComplyCubePrometheusOptions, registerComply
 import { Counter, register, Registry } from 'prom-client';
 import { COUNTER_METRICS, DURATION_BUCKETS } from '../../lib/observability/metric-names';
 import { DeliveryJournal, RejectedCheckHandlers } from '../src/delivery-handlers';
-import { MetricsController } from '../src/metrics.controller';
+import { MetricsController } from '../../sample/metrics.controller';
 import { ADAPTERS, AdapterName, RecordingLogger, startTestApp, TestApp } from '../utils/app';
 import { hexId, makeEvent } from '../utils/events';
 import { postWebhook } from '../utils/http';
