@@ -24,21 +24,34 @@ export interface BenchProcessOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the process (node --cpu-prof) to this directory, under this name. */
   cpuProfile?: { dir: string; name: string };
+  /**
+   * Run node under another program, e.g. valgrind: `command ...args node ...nodeFlags <script>`.
+   * The IPC channel is node's, so it passes through the wrapper.
+   */
+  wrapper?: { command: string; args: readonly string[]; nodeFlags: readonly string[] };
+  /** How long it may take to report ready (default 120 s). */
+  startTimeoutMs?: number;
 }
 
 /** Forks a bench process (bench/servers/*) and waits until it reports ready. */
 export function startBenchProcess(options: BenchProcessOptions): Promise<BenchProcess> {
-  const { label, cpuProfile } = options;
+  const { label, cpuProfile, wrapper } = options;
   const execArgv = COMPILED ? [] : ['-r', 'ts-node/register/transpile-only'];
   if (cpuProfile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfile.dir}`, `--cpu-prof-name=${cpuProfile.name}`);
   const child = fork(join(__dirname, 'servers', `${options.script}${COMPILED ? '.js' : '.ts'}`), options.args, {
     cwd: PACKAGE_ROOT,
-    execArgv,
+    ...(wrapper
+      ? { execPath: wrapper.command, execArgv: [...wrapper.args, process.execPath, ...wrapper.nodeFlags, ...execArgv] }
+      : { execArgv }),
     env: { ...process.env, ...options.env, BENCH_PACKAGE: options.packageSource, TS_NODE_PROJECT: join(PACKAGE_ROOT, 'tsconfig.json') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label}: the process did not start within 120 s`)), 120_000);
+    const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+    const timer = setTimeout(
+      () => reject(new Error(`${label}: the process did not start within ${startTimeoutMs / 1000} s`)),
+      startTimeoutMs,
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${label}: the process exited with code ${code} before it was ready`));

@@ -1,7 +1,7 @@
 import type { BenchMachine } from './machine';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
 import type { PipelineRoundResult } from './pipeline-round';
-import { fixed, median, renderVerdict } from './report';
+import { fixed, median, renderVerdict } from './format';
 
 /** The spread of per-round values: lowest, quartiles (linear interpolation), highest. */
 export interface Spread {

@@ -1,5 +1,6 @@
 import type { BenchMachine } from './machine';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
+import { fixed, median, renderVerdict } from './format';
 import { VERIFY_MICRO_TASKS, VerifyMicroResult } from './verify-micro';
 import type { WorkerThroughputResult } from './worker-throughput';
 
@@ -78,13 +79,6 @@ export interface BenchResults {
   notes: string[];
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 export interface ServerTotals {
   rssBytes: number;
   peakRssBytes: number;
@@ -139,14 +133,6 @@ export function computeRatios(cases: readonly CaseResult[]): RatioResult[] {
       },
     ];
   });
-}
-
-export const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-
-/** A verdict as the result tables show it: a miss stands out. */
-export function renderVerdict(verdict: Verdict | undefined): string {
-  if (verdict === undefined) return '—';
-  return verdict === 'missed' ? '**missed**' : verdict;
 }
 
 export function renderMarkdown(results: BenchResults): string {

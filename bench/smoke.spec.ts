@@ -1,12 +1,21 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describeWithRedis } from '../test/utils/redis-server';
 import { waitFor } from '../test/utils/wait';
+import { BENCH_CASES } from './cases';
+import {
+  computeInstructionRatios,
+  InstructionResults,
+  InstructionWindow,
+  readCallgrindTotal,
+  sumCompileEntries,
+  summariseInstructionCase,
+} from './instructions-report';
 import type { PipelineResults } from './pipeline-report';
 import type { BenchResults } from './report';
 
@@ -14,6 +23,7 @@ const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const DRIVER = ['-r', 'ts-node/register/transpile-only', 'bench/run.ts'];
 const PIPELINE_DRIVER = ['-r', 'ts-node/register/transpile-only', 'bench/pipeline.ts'];
+const INSTRUCTIONS_DRIVER = ['-r', 'ts-node/register/transpile-only', 'bench/instructions.ts'];
 const DRIVER_ENV = { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') };
 
 /** The port of the redis-server a driver run started, from its progress output. */
@@ -274,4 +284,94 @@ describeWithRedis('bench/run.ts smoke run of queue mode: case Q (1 s) and the wo
     const port = redisPort(output);
     await waitFor('redis-server to stop', async () => !(await listening(port)));
   }, 60_000);
+});
+
+/**
+ * Checks that the instruction-count bench (bench/instructions.ts) still runs end to end under
+ * valgrind's callgrind: case A, from the TypeScript sources, a short warm-up and two small windows,
+ * each counted apart with callgrind_control. No count is judged; `.ci/run` installs valgrind.
+ */
+describe('bench/instructions.ts smoke run (case A under callgrind: 100 requests of warm-up, 2 windows of 50)', () => {
+  let outDir: string;
+  let results: InstructionResults;
+  let markdown: string;
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-instructions-'));
+    const args = [...INSTRUCTIONS_DRIVER, '--cases', 'A', '--warmup', '100', '--windows', '2', '--requests', '50'];
+    args.push('--package', 'lib', '--out', outDir);
+    await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 300_000 });
+    results = JSON.parse(readFileSync(join(outDir, 'instructions.json'), 'utf8'));
+    markdown = readFileSync(join(outDir, 'INSTRUCTIONS.md'), 'utf8');
+  }, 310_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('counts each window of the case apart: its requests, its instructions, what of them compiled', () => {
+    expect(results.cases.map((result) => result.id)).toEqual(['A']);
+    const [windows] = results.cases[0].processes;
+    expect(windows).toHaveLength(2);
+    for (const window of windows) {
+      expect(window.requests).toBe(50);
+      // A request through node:http, an HMAC and JSON.parse is tens of thousands of instructions at the very least.
+      expect(window.instructions / window.requests).toBeGreaterThan(10_000);
+      expect(window.compiling).toBeGreaterThanOrEqual(0);
+      expect(window.compiling).toBeLessThan(window.instructions);
+    }
+    expect(results.ratios).toEqual([]);
+  });
+
+  it('records the settings and writes the Markdown table', () => {
+    expect(results.settings).toMatchObject({ warmupRequests: 100, windows: 2, windowRequests: 50, repeats: 1, package: 'lib' });
+    expect(results.settings.valgrind).toMatch(/^valgrind-\d/);
+    expect(results.settings.nodeFlags).toEqual(expect.arrayContaining(['--single-threaded']));
+    expect(markdown).toContain('then 2 windows of 50');
+    expect(markdown).toMatch(/^\| A \| .+ \| [\d,]+ \| [\d,]+–[\d,]+ \| \d+\.\d{2} % \|$/m);
+  });
+});
+
+describe('bench/instructions-report.ts, the counts read from callgrind and the ratios made of them', () => {
+  it('reads the instruction total of a callgrind file, and says which file lacks one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'complycube-callgrind-'));
+    try {
+      const dump = join(dir, 'callgrind.out.1');
+      writeFileSync(dump, 'version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: 1234567\n\nfn=(1) main\n0 12\ntotals: 1234567\n');
+      expect(readCallgrindTotal(dump, 'case X')).toBe(1_234_567);
+      writeFileSync(dump, 'version: 1\nevents: Ir\n');
+      expect(() => readCallgrindTotal(dump, 'case X')).toThrow(`case X: no instruction total in ${dump}`);
+      expect(() => readCallgrindTotal(join(dir, 'missing'), 'case Y')).toThrow('case Y: callgrind wrote no output file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sums the inclusive cost of V8's compile entry points only, never a function they call", () => {
+    const annotated = [
+      '2,000,000 (100.0%)  PROGRAM TOTALS',
+      '1,500,000 (75.00%)  ???:node::SpinEventLoopInternal(node::Environment*) [/usr/bin/node]',
+      '  300,000 (15.00%)  ???:v8::internal::Runtime_CompileOptimized(int, unsigned long*, v8::internal::Isolate*) [/usr/bin/node]',
+      '  290,000 (14.50%)  ???:v8::internal::Compiler::CompileOptimized(v8::internal::Isolate*) [/usr/bin/node]',
+      '   20,000 ( 1.00%)  ???:v8::internal::Runtime_CompileLazy(int, unsigned long*, v8::internal::Isolate*) [/usr/bin/node]',
+      '    5,000 ( 0.25%)  ???:v8::internal::RegExpImpl::CompileIrregexp(v8::internal::Isolate*) [/usr/bin/node]',
+      '    1,000 ( 0.05%)  ???:v8::internal::Runtime_RegExpExec(int, unsigned long*, v8::internal::Isolate*) [/usr/bin/node]',
+    ].join('\n');
+    expect(sumCompileEntries(annotated)).toBe(325_000);
+    expect(sumCompileEntries('')).toBe(0);
+  });
+
+  it('pairs windows by process and position, and judges a target on the lowest pair', () => {
+    const windows = (...perRequest: number[]): InstructionWindow[] =>
+      perRequest.map((value) => ({ requests: 100, instructions: value * 100, compiling: 0 }));
+    const byId = (id: string) => BENCH_CASES.find((benchCase) => benchCase.id === id)!;
+    const module = summariseInstructionCase(byId('C'), [windows(1000, 1100), windows(1050)]);
+    const handwritten = summariseInstructionCase(byId('B'), [windows(990, 1000), windows(1060, 2000)]);
+    expect(module.instructionsPerRequest).toMatchObject({ lowest: 1000, median: 1050, highest: 1100 });
+    const [ratio] = computeInstructionRatios([module, handwritten]);
+    expect(ratio.name).toBe('C/B');
+    // Window by window: 990/1000, 1000/1100, 1060/1050; the second process's second window has no pair.
+    expect(ratio.perWindow).toEqual([0.99, 1000 / 1100, 1060 / 1050]);
+    expect(ratio.spread.median).toBe(0.99);
+    expect(ratio.verdict).toBe('median only');
+    const [cheaper] = computeInstructionRatios([summariseInstructionCase(byId('C'), [windows(900, 950)]), handwritten]);
+    expect(cheaper.verdict).toBe('met');
+  });
 });

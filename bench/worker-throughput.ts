@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { askBenchProcess, BenchProcess, benchProcessStats, startBenchProcess, stopBenchProcess } from './bench-process';
 import { PackageSource } from './package-under-test';
 import { BENCH_REDIS_URL_ENV, redisCpuMicros } from './queue-bench';
-import { median } from './report';
+import { median } from './format';
 
 /** The worker counts measured, each on a queue of its own with its own worker processes. */
 export const WORKER_COUNTS = [1, 2] as const;
