@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ComplyCubeHandlerAbandonedError, describeError } from '../common/errors';
-import { DispatchResult, HandlerFailure, PLAIN_LISTENER_KEY } from '../dispatch/dispatch-run';
-import { ComplyCubeEventDispatcher, Dispatch } from '../dispatch/event.dispatcher';
+import { Dispatch, DispatchResult, HandlerFailure } from '../dispatch/dispatch-run';
+import { ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
 import { ComplyCubeEvent } from '../events/event.interface';
 import { DeliverySettings, IdempotencySettings } from './delivery-settings';
 import { ClaimKeeper, HeldClaim } from './claim-keeper';
@@ -65,7 +65,9 @@ export interface DeliveryRunOptions {
  */
 export class DeliveryRunner {
   private readonly logger = new Logger('ComplyCubeWebhooks');
-  private readonly running = new Set<Promise<DeliveryResult>>();
+  /** Runs under way, and what `drain` waits on: resolved when the last of them ends. */
+  private running = 0;
+  private allEnded?: { promise: Promise<void>; resolve: () => void };
   private keeper?: ClaimKeeper;
 
   constructor(
@@ -81,11 +83,17 @@ export class DeliveryRunner {
    */
   run(event: ComplyCubeEvent<string>, options: DeliveryRunOptions = {}): Promise<DeliveryResult> {
     const frozen = Object.isFrozen(event) ? event : Object.freeze(event);
-    const run = this.settings.idempotency ? this.runOnce(frozen, this.settings.idempotency, options.signal) : this.runAll(frozen);
-    this.running.add(run);
-    const forget = (): void => void this.running.delete(run);
-    run.then(forget, forget);
-    return run;
+    // Counted here and uncounted in the run's own `finally` (no promise, closure or set entry per run).
+    this.running += 1;
+    return this.settings.idempotency ? this.runOnce(frozen, this.settings.idempotency, options.signal) : this.runAll(frozen);
+  }
+
+  private ended(): void {
+    this.running -= 1;
+    if (this.running === 0 && this.allEnded) {
+      this.allEnded.resolve();
+      this.allEnded = undefined;
+    }
   }
 
   /**
@@ -94,14 +102,19 @@ export class DeliveryRunner {
    * expires after `claimTtlMs`, and the event's next delivery runs its unsettled handlers again.
    */
   async drain(timeoutMs: number): Promise<void> {
-    if (this.running.size === 0) return;
+    if (this.running === 0) return;
+    if (!this.allEnded) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.allEnded = { promise, resolve };
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...this.running]), timeout]);
+    await Promise.race([this.allEnded.promise, timeout]);
     clearTimeout(timer);
-    if (this.running.size === 0) return;
+    if (this.running === 0) return;
     this.keeper?.stop();
-    const { size } = this.running;
+    const size = this.running;
     this.logger.warn(
       `Shutting down with ${size} ComplyCube deliver${size === 1 ? 'y' : 'ies'} still running after ${timeoutMs} ms; ` +
         'their claims expire unrenewed, and the next delivery of each event runs its unsettled handlers again.',
@@ -109,8 +122,12 @@ export class DeliveryRunner {
   }
 
   private async runAll(event: ComplyCubeEvent<string>): Promise<DeliveryResult> {
-    const { failed } = await this.dispatch(event).result;
-    return failed.length > 0 ? { outcome: 'failed', failures: failed } : RESULTS.handled;
+    try {
+      const { failed } = await this.dispatch(event).result;
+      return failed.length > 0 ? { outcome: 'failed', failures: failed } : RESULTS.handled;
+    } finally {
+      this.ended();
+    }
   }
 
   private async runOnce(
@@ -118,99 +135,103 @@ export class DeliveryRunner {
     idempotency: IdempotencySettings,
     signal?: DeliveryWaiter,
   ): Promise<DeliveryResult> {
-    const began = performance.now();
-    const { id } = event;
-    const { store, claimTtlMs, ttlMs, abandonAfterMs } = idempotency;
-    const key = recordKey(this.settings.scope, id);
-    const owner = randomUUID();
-    const release = (): Promise<void> => store.release(key, owner).catch((error: unknown) => this.storeFailed('release', event, error));
-
-    let claim;
     try {
-      claim = await store.claim(key, owner, claimTtlMs);
-    } catch (error) {
-      this.storeFailed('claim', event, error);
-      // A claim that reaches the store late must not block the retry until it expires.
-      void store.release(key, owner).catch(() => undefined);
-      return RESULTS['store-error'];
-    }
-    if (claim.status === 'completed') return RESULTS.duplicate;
-    if (claim.status === 'in-flight') return RESULTS['in-flight'];
-    if (signal?.aborted) {
-      // The claim took longer than the caller would wait: leave the event to the next delivery.
-      await release();
-      return RESULTS['not-started'];
-    }
+      const began = performance.now();
+      const { id } = event;
+      const { store, claimTtlMs, ttlMs, abandonAfterMs } = idempotency;
+      const key = recordKey(this.settings.scope, id);
+      const owner = randomUUID();
+      const release = (): Promise<void> => store.release(key, owner).catch((error: unknown) => this.storeFailed('release', event, error));
 
-    const done = new Set(claim.doneHandlerKeys);
-    const records: Array<Promise<boolean>> = [];
-    let abandoned = false;
-    const dispatch = this.dispatch(event, {
-      shouldRun: (handlerKey) => !done.has(handlerKey),
-      onSucceeded: (handlerKey) => {
-        if (abandoned) {
-          this.logger.warn(`Handler ${handlerKey} finished ComplyCube event ${id} after its delivery was abandoned; not recorded.`);
-          return;
-        }
-        records.push(
-          store.markHandlerDone(key, handlerKey, ttlMs).then(
-            () => true,
-            (error: unknown) => {
-              this.storeFailed(`done record of ${handlerKey}`, event, error);
-              return false;
-            },
-          ),
-        );
-      },
-    });
-
-    const keeper = this.claimKeeper(idempotency);
-    let held: HeldClaim | undefined;
-    // Settles with the dispatch's result, or with 'abandon' when the keeper gives the delivery up.
-    const settledOrAbandoned = new Promise<DispatchResult | 'abandon'>((resolve, reject) => {
-      held = {
-        key,
-        owner,
-        began,
-        renewedAt: performance.now(),
-        abandon: () => resolve('abandon'),
-        renewalFailed: (error) => {
-          if (error === undefined) this.logger.warn(`Lost the claim on ComplyCube event ${id} while its handlers ran.`);
-          else this.storeFailed('claim renewal', event, error);
-        },
-      };
-      dispatch.result.then(resolve, reject);
-    });
-    keeper.hold(held!);
-    try {
-      const settled = await settledOrAbandoned;
-      keeper.release(held!);
-      if (settled === 'abandon') {
-        abandoned = true;
-        const failures = this.abandon(event, dispatch, abandonAfterMs);
-        await Promise.all(records);
-        await release();
-        return { outcome: 'abandoned', failures };
-      }
-      const recorded = (await Promise.all(records)).every(Boolean);
-      if (settled.failed.length > 0 || !recorded) {
-        await release();
-        return settled.failed.length > 0 ? { outcome: 'failed', failures: settled.failed } : RESULTS['store-error'];
-      }
+      let claim;
       try {
-        await store.complete(key, owner, ttlMs);
+        claim = await store.claim(key, owner, claimTtlMs);
       } catch (error) {
-        this.storeFailed('completion', event, error);
-        await release();
+        this.storeFailed('claim', event, error);
+        // A claim that reaches the store late must not block the retry until it expires.
+        void store.release(key, owner).catch(() => undefined);
         return RESULTS['store-error'];
       }
-      return RESULTS.handled;
-    } catch (error) {
-      // Unexpected (handler errors are collected, not thrown): free the event for the retry.
-      await store.release(key, owner).catch(() => undefined);
-      throw error;
+      if (claim.status === 'completed') return RESULTS.duplicate;
+      if (claim.status === 'in-flight') return RESULTS['in-flight'];
+      if (signal?.aborted) {
+        // The claim took longer than the caller would wait: leave the event to the next delivery.
+        await release();
+        return RESULTS['not-started'];
+      }
+
+      const done = new Set(claim.doneHandlerKeys);
+      const records: Array<Promise<boolean>> = [];
+      let abandoned = false;
+      const dispatch = this.dispatch(event, {
+        shouldRun: (handlerKey) => !done.has(handlerKey),
+        onSucceeded: (handlerKey) => {
+          if (abandoned) {
+            this.logger.warn(`Handler ${handlerKey} finished ComplyCube event ${id} after its delivery was abandoned; not recorded.`);
+            return;
+          }
+          records.push(
+            store.markHandlerDone(key, handlerKey, ttlMs).then(
+              () => true,
+              (error: unknown) => {
+                this.storeFailed(`done record of ${handlerKey}`, event, error);
+                return false;
+              },
+            ),
+          );
+        },
+      });
+
+      const keeper = this.claimKeeper(idempotency);
+      let held: HeldClaim | undefined;
+      // Settles with the dispatch's result, or with 'abandon' when the keeper gives the delivery up.
+      const settledOrAbandoned = new Promise<DispatchResult | 'abandon'>((resolve, reject) => {
+        held = {
+          key,
+          owner,
+          began,
+          renewedAt: performance.now(),
+          abandon: () => resolve('abandon'),
+          renewalFailed: (error) => {
+            if (error === undefined) this.logger.warn(`Lost the claim on ComplyCube event ${id} while its handlers ran.`);
+            else this.storeFailed('claim renewal', event, error);
+          },
+        };
+        dispatch.result.then(resolve, reject);
+      });
+      keeper.hold(held!);
+      try {
+        const settled = await settledOrAbandoned;
+        keeper.release(held!);
+        if (settled === 'abandon') {
+          abandoned = true;
+          const failures = this.abandon(event, dispatch, abandonAfterMs);
+          await Promise.all(records);
+          await release();
+          return { outcome: 'abandoned', failures };
+        }
+        const recorded = (await Promise.all(records)).every(Boolean);
+        if (settled.failed.length > 0 || !recorded) {
+          await release();
+          return settled.failed.length > 0 ? { outcome: 'failed', failures: settled.failed } : RESULTS['store-error'];
+        }
+        try {
+          await store.complete(key, owner, ttlMs);
+        } catch (error) {
+          this.storeFailed('completion', event, error);
+          await release();
+          return RESULTS['store-error'];
+        }
+        return RESULTS.handled;
+      } catch (error) {
+        // Unexpected (handler errors are collected, not thrown): free the event for the retry.
+        await store.release(key, owner).catch(() => undefined);
+        throw error;
+      } finally {
+        keeper.release(held!);
+      }
     } finally {
-      keeper.release(held!);
+      this.ended();
     }
   }
 
@@ -239,25 +260,18 @@ export class DeliveryRunner {
   /** Starts the dispatch and reports each failure as it happens (counter, onHandlerError). */
   private dispatch(
     event: ComplyCubeEvent<string>,
-    hooks: { shouldRun?(handlerKey: string): boolean; onSucceeded?(handlerKey: string): void } = {},
+    hooks: { shouldRun?: (handlerKey: string) => boolean; onSucceeded?(handlerKey: string): void } = {},
   ): Dispatch {
     const observer = this.observer;
-    const dispatch = this.dispatcher.start(event, {
+    // Plain @OnEvent listeners have no key: their errors come here under PLAIN_LISTENER_KEY.
+    return this.dispatcher.start(event, {
       watchHandler: observer && ((handlerKey) => observer.handler(handlerKey, event)),
-      shouldRun: hooks.shouldRun && ((handlerKey) => hooks.shouldRun!(handlerKey)),
+      shouldRun: hooks.shouldRun,
       onHandlerSettled: (handlerKey, failure) => {
         if (failure) this.reportFailure(failure.error, event, handlerKey);
         else hooks.onSucceeded?.(handlerKey);
       },
     });
-    // Plain @OnEvent listeners have no key and do not settle one by one.
-    const result = dispatch.result.then((settled) => {
-      for (const { handlerKey, error } of settled.failed) {
-        if (handlerKey === PLAIN_LISTENER_KEY) this.reportFailure(error, event, handlerKey);
-      }
-      return settled;
-    });
-    return { pendingHandlerKeys: () => dispatch.pendingHandlerKeys(), giveUp: () => dispatch.giveUp(), result };
   }
 
   private reportFailure(error: unknown, event: ComplyCubeEvent<string>, handlerKey: string): void {

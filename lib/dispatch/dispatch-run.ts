@@ -21,7 +21,10 @@ export interface HandlerWatch {
 export interface DispatchOptions {
   /** Return false to leave a handler out (for instance, one that already handled this event). */
   shouldRun?(handlerKey: string): boolean;
-  /** Called as each handler settles, even after the dispatch's caller stopped waiting. */
+  /**
+   * Called as each handler settles, even after the dispatch's caller stopped waiting; and with
+   * PLAIN_LISTENER_KEY for each error of a plain `@OnEvent` listener, as it is recorded.
+   */
   onHandlerSettled?(handlerKey: string, failure?: { error: unknown }): void;
   /** Watches each handler's run, when anything watches (tracing, duration metrics). */
   watchHandler?(handlerKey: string): HandlerWatch | undefined;
@@ -30,38 +33,58 @@ export interface DispatchOptions {
 /** Key under which errors of plain `@OnEvent` listeners (which have no handler key) are reported. */
 export const PLAIN_LISTENER_KEY = '@OnEvent listener';
 
+/** A dispatch under way: which handlers are still running, and the result once all have settled. */
+export interface Dispatch {
+  pendingHandlerKeys(): string[];
+  /** Ends the watches of the handlers still running, as abandoned. */
+  giveUp(): void;
+  readonly result: Promise<DispatchResult>;
+}
+
 /**
  * One dispatch of one event: each `@OnComplyCubeEvent` method runs at most once in it, even when
  * several of its patterns match, and its outcome is collected instead of thrown.
  */
-export class DispatchRun {
-  private readonly runs = new Map<string, Promise<void>>();
+export class DispatchRun implements Dispatch {
+  /** What the dispatch's handlers did, once all have settled; set by whoever starts them (the dispatcher). */
+  result!: Promise<DispatchResult>;
+  private readonly started = new Set<string>();
   private readonly pending = new Set<string>();
   private readonly watches = new Map<string, HandlerWatch>();
   private readonly succeeded: string[] = [];
   private readonly failed: HandlerFailure[] = [];
+  /** Resolved when the last pending handler settles; made only for a caller that waits for that. */
+  private lastSettled?: { promise: Promise<void>; resolve: () => void };
 
   constructor(
     readonly event: ComplyCubeEvent<string>,
     private readonly options: DispatchOptions = {},
   ) {}
 
+  /** Runs a handler once per dispatch; its outcome, settled as a promise, is collected, never thrown. */
   run(handlerKey: string, handler: () => unknown): Promise<void> | undefined {
-    if (this.runs.has(handlerKey)) return undefined;
+    if (this.started.has(handlerKey)) return undefined;
     if (this.options.shouldRun && !this.options.shouldRun(handlerKey)) return undefined;
+    this.started.add(handlerKey);
     this.pending.add(handlerKey);
     const watch = this.options.watchHandler?.(handlerKey);
     if (watch) this.watches.set(handlerKey, watch);
-    const outcome = new Promise((resolve) => resolve(watch ? watch.run(handler) : handler())).then(
+    let returned: unknown;
+    try {
+      returned = watch ? watch.run(handler) : handler();
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the handler's own throw, collected as it is
+      returned = Promise.reject(error);
+    }
+    return Promise.resolve(returned).then(
       () => this.settle(handlerKey),
       (error: unknown) => this.settle(handlerKey, { error }),
     );
-    this.runs.set(handlerKey, outcome);
-    return outcome;
   }
 
   recordListenerError(error: unknown): void {
     this.failed.push({ handlerKey: PLAIN_LISTENER_KEY, error });
+    this.options.onHandlerSettled?.(PLAIN_LISTENER_KEY, { error });
   }
 
   /** Handlers started by this dispatch that have neither returned nor thrown yet. */
@@ -77,9 +100,16 @@ export class DispatchRun {
     }
   }
 
-  async result(): Promise<DispatchResult> {
-    await Promise.all(this.runs.values());
-    return { succeeded: [...this.succeeded], failed: [...this.failed] };
+  /** What the handlers did, once every one started has settled (at once when none is pending). */
+  whenSettled(): DispatchResult | Promise<DispatchResult> {
+    if (this.pending.size === 0) return this.outcome();
+    this.lastSettled ??= settledSignal();
+    return this.lastSettled.promise.then(() => this.outcome());
+  }
+
+  private outcome(): DispatchResult {
+    // Nothing is pending, so nothing changes these any more.
+    return { succeeded: this.succeeded, failed: this.failed };
   }
 
   private settle(handlerKey: string, failure?: { error: unknown }): void {
@@ -92,5 +122,12 @@ export class DispatchRun {
     if (failure) this.failed.push({ handlerKey, error: failure.error });
     else this.succeeded.push(handlerKey);
     this.options.onHandlerSettled?.(handlerKey, failure);
+    if (this.pending.size === 0) this.lastSettled?.resolve();
   }
+}
+
+function settledSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

@@ -2,16 +2,10 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { describeError } from '../common/errors';
 import { ComplyCubeEvent } from '../events/event.interface';
-import { DispatchOptions, DispatchResult, DispatchRun } from './dispatch-run';
+import { Dispatch, DispatchOptions, DispatchResult, DispatchRun } from './dispatch-run';
 import { toEmitterEventName } from './emitter-routing';
 
-/** A dispatch under way: which handlers are still running, and the result once all have settled. */
-export interface Dispatch {
-  pendingHandlerKeys(): string[];
-  /** Ends the watches of the handlers still running, as abandoned. */
-  giveUp(): void;
-  readonly result: Promise<DispatchResult>;
-}
+export type { Dispatch } from './dispatch-run';
 
 /**
  * Emits a verified event as `complycube.<type>` on the app's EventEmitter2 and collects what every
@@ -47,7 +41,8 @@ export class ComplyCubeEventDispatcher {
     } finally {
       this.emitting = outer;
     }
-    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), giveUp: () => run.giveUp(), result: this.collect(event, run, emitted) };
+    run.result = this.collect(event, run, emitted);
+    return run;
   }
 
   /**
@@ -62,12 +57,14 @@ export class ComplyCubeEventDispatcher {
 
   private async collect(event: ComplyCubeEvent<string>, run: DispatchRun, emitted: Promise<unknown> | undefined): Promise<DispatchResult> {
     try {
+      // Settles once every listener's returned promise has: the module's handlers have then all
+      // settled too, unless a plain listener rejected first.
       await emitted;
     } catch (error) {
       // Only a plain @OnEvent listener with suppressErrors: false gets here.
       run.recordListenerError(error);
     }
-    const result = await run.result();
+    const result = await run.whenSettled();
     for (const { handlerKey, error } of result.failed) {
       this.logger.error(
         `Handler ${handlerKey} failed for ComplyCube event ${event.id} (${event.type}): ${describeError(error)}`,

@@ -7,7 +7,7 @@ import { HandlerFailure } from '../dispatch/dispatch-run';
 import { describeError } from '../common/errors';
 import { DEADLINE_PASSED, Deadlines } from './deadline';
 import { StoreDeadLetters } from './store-dead-letters';
-import type { DeliveryObserver } from '../delivery/delivery.observer';
+import type { DeliveryObserver, Watch } from '../delivery/delivery.observer';
 
 type ErrorStatus = HttpStatus.CONFLICT | HttpStatus.INTERNAL_SERVER_ERROR | HttpStatus.SERVICE_UNAVAILABLE;
 
@@ -63,19 +63,13 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
     this.deadlines = new Deadlines(handlerTimeoutMs);
   }
 
-  async receive(event: ComplyCubeEvent<string>, rawBody?: Buffer): Promise<ComplyCubeWebhookReceipt> {
+  receive(event: ComplyCubeEvent<string>, rawBody?: Buffer): Promise<ComplyCubeWebhookReceipt> {
     const watch = this.observer?.delivery(event, 'http');
-    if (!watch) return (await this.deliver(event, rawBody)).receipt;
-    const { receipt, outcome } = await watch.run(() => this.deliver(event, rawBody));
-    watch.end(outcome);
-    return receipt;
+    return watch ? watch.run(() => this.deliver(event, rawBody, watch)) : this.deliver(event, rawBody);
   }
 
-  /** The answer, and the outcome as spans and duration metrics name it (`timeout` at the deadline). */
-  private async deliver(
-    event: ComplyCubeEvent<string>,
-    rawBody: Buffer | undefined,
-  ): Promise<{ receipt: ComplyCubeWebhookReceipt; outcome: string }> {
+  /** The answer; a watched delivery is ended with its outcome as spans and duration metrics name it (`timeout` at the deadline). */
+  private async deliver(event: ComplyCubeEvent<string>, rawBody: Buffer | undefined, watch?: Watch): Promise<ComplyCubeWebhookReceipt> {
     const { id, type } = event;
     const waiting = { aborted: false };
     const result = await this.deadlines.race(this.runner.run(event, { signal: waiting }));
@@ -86,13 +80,14 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
         `Handlers for ComplyCube event ${id} (${type}) still running after ${this.handlerTimeoutMs} ms: ` +
           'answered 503; they go on and their outcome is recorded for the retry.',
       );
-      return this.failedDelivery(event, 'timeout', [], rawBody, failure(HttpStatus.SERVICE_UNAVAILABLE));
+      return ended(watch, await this.failedDelivery(event, 'timeout', [], rawBody, failure(HttpStatus.SERVICE_UNAVAILABLE)));
     }
     const receipt = this.answer(result.outcome);
     if (result.outcome === 'failed' || result.outcome === 'in-flight') {
-      return this.failedDelivery(event, result.outcome, result.failures, rawBody, receipt);
+      return ended(watch, await this.failedDelivery(event, result.outcome, result.failures, rawBody, receipt));
     }
-    return { receipt, outcome: result.outcome };
+    watch?.end(result.outcome);
+    return receipt;
   }
 
   /**
@@ -141,6 +136,15 @@ export class ComplyCubeWebhookReceiver implements EventReceiver {
         return failure(HttpStatus.SERVICE_UNAVAILABLE);
     }
   }
+}
+
+/** Ends a watched delivery with its outcome, and gives its answer. */
+function ended(
+  watch: Watch | undefined,
+  { receipt, outcome }: { receipt: ComplyCubeWebhookReceipt; outcome: string },
+): ComplyCubeWebhookReceipt {
+  watch?.end(outcome);
+  return receipt;
 }
 
 export function failure(status: ErrorStatus): ComplyCubeWebhookReceipt {

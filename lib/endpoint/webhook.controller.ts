@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   HttpException,
@@ -17,11 +18,12 @@ import { joinRoutePath } from '../common/route-path';
 import { DeliverySettings } from '../delivery/delivery-settings';
 import { MemoryIdempotencyStore } from '../delivery/memory-idempotency.store';
 import { RedisIdempotencyStore } from '../delivery/redis-idempotency.store';
+import { ComplyCubeWebhookMetrics } from '../delivery/webhook.metrics';
+import { findComplyCubeEventProblem } from '../events/event-envelope';
 import { ComplyCubeEvent } from '../events/event.interface';
 import { AnswerWriter, createAnswerWriter } from './answer-writer';
 import { COMPLYCUBE_ENDPOINT, ComplyCubeEndpoint, ComplyCubeEndpointRegistration } from './endpoint';
 import { ComplyCubeEndpointGuard } from './endpoint.guard';
-import { ComplyCubeEventPipe } from './event.pipe';
 
 /**
  * A fresh controller class per module registration, so that two endpoints (two paths, two
@@ -41,6 +43,7 @@ export function createComplyCubeWebhookController(
       @Inject(COMPLYCUBE_ENDPOINT) private readonly endpoint: ComplyCubeEndpoint,
       private readonly appConfig: ApplicationConfig,
       private readonly adapterHost: HttpAdapterHost,
+      private readonly metrics: ComplyCubeWebhookMetrics,
     ) {}
 
     onApplicationBootstrap(): void {
@@ -62,11 +65,16 @@ export function createComplyCubeWebhookController(
     }
 
     @Post()
-    async receive(
-      @Body(ComplyCubeEventPipe) event: ComplyCubeEvent<string>,
-      @Req() request: { rawBody?: unknown },
-      @Res() response: unknown,
-    ): Promise<void> {
+    async receive(@Body() body: unknown, @Req() request: { rawBody?: unknown }, @Res() response: unknown): Promise<void> {
+      // The envelope is checked here rather than in a parameter pipe: the same place in Nest's order
+      // (after the app's global pipes, inside its interceptors and exception filters), without the
+      // promises Nest chains through for a pipe on every request.
+      const problem = findComplyCubeEventProblem(body);
+      if (problem) {
+        this.metrics.countRejection('body');
+        throw new BadRequestException(`Not a ComplyCube event: ${problem}.`);
+      }
+      const event = body as ComplyCubeEvent<string>;
       const receipt = await this.endpoint.receiver.receive(event, Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined);
       if (receipt.status !== HttpStatus.OK) throw new HttpException(receipt.body, receipt.status);
       (this.writeAnswer ??= createAnswerWriter(this.adapterHost.httpAdapter))(response, receipt.body);

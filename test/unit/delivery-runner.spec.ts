@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   ComplyCubeEvent,
   ComplyCubeHandlerAbandonedError,
@@ -8,7 +9,7 @@ import {
 } from 'nestjs-complycube-webhooks';
 import { DeliverySettings } from '../../lib/delivery/delivery-settings';
 import { DeliveryRunner, recordKey } from '../../lib/delivery/delivery.runner';
-import { DispatchOptions, DispatchRun } from '../../lib/dispatch/dispatch-run';
+import { DispatchOptions, DispatchRun, PLAIN_LISTENER_KEY } from '../../lib/dispatch/dispatch-run';
 import { ComplyCubeEventDispatcher, Dispatch } from '../../lib/dispatch/event.dispatcher';
 import { makeEvent } from '../utils/events';
 import { isPending, waitFor } from '../utils/wait';
@@ -29,7 +30,8 @@ class HandlerTable {
         return handler(event);
       });
     }
-    return { pendingHandlerKeys: () => run.pendingHandlerKeys(), giveUp: () => run.giveUp(), result: run.result() };
+    run.result = Promise.resolve(run.whenSettled());
+    return run;
   }
 }
 
@@ -212,5 +214,68 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
     await draining;
     expect((await outcome).outcome).toBe('handled');
     await expect(runner.drain(60_000)).resolves.toBeUndefined();
+  });
+
+  it('drains every running delivery, with idempotency on and off, and stops waiting at the bound', async () => {
+    for (const store of [undefined, false] as const) {
+      const { table, runner } = setUp({ store });
+      const releases: Array<() => void> = [];
+      table.handlers.set('a', () => new Promise<void>((resolve) => releases.push(resolve)));
+      const first = runner.run(event());
+      const second = runner.run(event());
+      await waitFor('both handlers to start', () => table.runs.length === 2);
+      const draining = runner.drain(60_000);
+      releases[0]();
+      expect((await first).outcome).toBe('handled');
+      expect(await isPending(draining)).toBe(true);
+      releases[1]();
+      await draining;
+      expect((await second).outcome).toBe('handled');
+
+      const hung = runner.run(event());
+      await waitFor('the third handler to start', () => table.runs.length === 3);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        await runner.drain(20);
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining('Shutting down with 1 ComplyCube delivery still running after 20 ms'));
+      } finally {
+        warn.mockRestore();
+      }
+      releases[2]();
+      expect((await hung).outcome).toBe('handled');
+      await expect(runner.drain(60_000)).resolves.toBeUndefined();
+    }
+  });
+});
+
+describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the event', () => {
+  function withEmitter(onHandlerError: NonNullable<DeliverySettings['onHandlerError']>) {
+    const emitter = new EventEmitter2({ wildcard: true });
+    const metrics = new ComplyCubeWebhookMetrics();
+    const settings: DeliverySettings = { scope: 'live', onHandlerError };
+    const runner = new DeliveryRunner(new ComplyCubeEventDispatcher(emitter), settings, metrics);
+    return { emitter, metrics, runner };
+  }
+
+  it.each([
+    [
+      'throws',
+      (error: Error) => () => {
+        throw error;
+      },
+    ],
+    ['rejects', (error: Error) => () => Promise.reject(error)],
+  ])('reports a listener that %s as a failure of the delivery, under its key, to the counter and onHandlerError', async (_, listener) => {
+    const onHandlerError = jest.fn();
+    const { emitter, metrics, runner } = withEmitter(onHandlerError);
+    const error = new Error('plain listener failed');
+    // An async listener's promise is what emitAsync collects, as the dispatcher uses it.
+    emitter.on('complycube.check.completed.rejected', listener(error) as (event: unknown) => void);
+    const sent = event();
+    const result = await runner.run(sent);
+    expect(result).toEqual({ outcome: 'failed', failures: [{ handlerKey: PLAIN_LISTENER_KEY, error }] });
+    expect(metrics.snapshot().handlerFailures).toBe(1);
+    expect(onHandlerError).toHaveBeenCalledTimes(1);
+    expect(onHandlerError).toHaveBeenCalledWith(error, sent, PLAIN_LISTENER_KEY);
   });
 });
