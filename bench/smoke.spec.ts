@@ -365,11 +365,13 @@ describe('bench/instructions-report.ts, the counts read from callgrind and the r
     const module = summariseInstructionCase(byId('C'), [windows(1000, 1100), windows(1050)]);
     const handwritten = summariseInstructionCase(byId('B'), [windows(990, 1000), windows(1060, 2000)]);
     expect(module.instructionsPerRequest).toMatchObject({ lowest: 1000, median: 1050, highest: 1100 });
+    expect(module.meanPerRequest).toBe(1050);
     const [ratio] = computeInstructionRatios([module, handwritten]);
     expect(ratio.name).toBe('C/B');
     // Window by window: 990/1000, 1000/1100, 1060/1050; the second process's second window has no pair.
     expect(ratio.perWindow).toEqual([0.99, 1000 / 1100, 1060 / 1050]);
     expect(ratio.spread.median).toBe(0.99);
+    expect(ratio.ofMeans).toBeCloseTo((990 + 1000 + 1060 + 2000) / 4 / 1050, 12);
     expect(ratio.verdict).toBe('median only');
     const [cheaper] = computeInstructionRatios([summariseInstructionCase(byId('C'), [windows(900, 950)]), handwritten]);
     expect(cheaper.verdict).toBe('met');
