@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { Deferred, deferred } from '../common/deferred';
 import { ComplyCubeHandlerAbandonedError, describeError } from '../common/errors';
 import { Dispatch, DispatchResult, HandlerFailure } from '../dispatch/dispatch-run';
 import { ComplyCubeEventDispatcher } from '../dispatch/event.dispatcher';
@@ -67,7 +68,7 @@ export class DeliveryRunner {
   private readonly logger = new Logger('ComplyCubeWebhooks');
   /** Runs under way, and what `drain` waits on: resolved when the last of them ends. */
   private running = 0;
-  private allEnded?: { promise: Promise<void>; resolve: () => void };
+  private allEnded?: Deferred;
   private keeper?: ClaimKeeper;
 
   constructor(
@@ -103,11 +104,7 @@ export class DeliveryRunner {
    */
   async drain(timeoutMs: number): Promise<void> {
     if (this.running === 0) return;
-    if (!this.allEnded) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((done) => (resolve = done));
-      this.allEnded = { promise, resolve };
-    }
+    this.allEnded ??= deferred();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([this.allEnded.promise, timeout]);

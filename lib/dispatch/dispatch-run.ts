@@ -1,3 +1,4 @@
+import { Deferred, deferred } from '../common/deferred';
 import { ComplyCubeEvent } from '../events/event.interface';
 
 export interface HandlerFailure {
@@ -54,7 +55,7 @@ export class DispatchRun implements Dispatch {
   private readonly succeeded: string[] = [];
   private readonly failed: HandlerFailure[] = [];
   /** Resolved when the last pending handler settles; made only for a caller that waits for that. */
-  private lastSettled?: { promise: Promise<void>; resolve: () => void };
+  private lastSettled?: Deferred;
 
   constructor(
     readonly event: ComplyCubeEvent<string>,
@@ -103,7 +104,7 @@ export class DispatchRun implements Dispatch {
   /** What the handlers did, once every one started has settled (at once when none is pending). */
   whenSettled(): DispatchResult | Promise<DispatchResult> {
     if (this.pending.size === 0) return this.outcome();
-    this.lastSettled ??= settledSignal();
+    this.lastSettled ??= deferred();
     return this.lastSettled.promise.then(() => this.outcome());
   }
 
@@ -124,10 +125,4 @@ export class DispatchRun implements Dispatch {
     this.options.onHandlerSettled?.(handlerKey, failure);
     if (this.pending.size === 0) this.lastSettled?.resolve();
   }
-}
-
-function settledSignal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
 }
