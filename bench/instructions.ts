@@ -1,8 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { askBenchProcess, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
 import { BenchCase, casesOf } from './cases';
 import { complyCubeEventTemplate, stripeEventTemplate } from './events';
@@ -17,9 +16,9 @@ import {
   summariseInstructionCase,
 } from './instructions-report';
 import { watchMachine } from './machine';
-import { PACKAGE_ROOT, PackageSource } from './package-under-test';
 import { PipelineDelivery } from './pipeline-round';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
+import { benchCommandLine, fromPackageRoot, packageNote } from './command-line';
 
 const CASES = casesOf('pipeline');
 const ALL_CASES = CASES.map((benchCase) => benchCase.id).join(',');
@@ -46,11 +45,6 @@ not change instruction counts; what a window compiles is reported beside it.
   --keep-dumps DIR    keep each window's callgrind dump in DIR (for callgrind_annotate) instead of deleting it
   --note TEXT         a note for INSTRUCTIONS.md (repeatable)`;
 
-function usageError(message: string): never {
-  console.error(`bench:instructions: ${message}\nRun 'npm run bench:instructions -- --help' for the options.`);
-  process.exit(2);
-}
-
 const OPTIONS = {
   cases: { type: 'string', default: ALL_CASES },
   warmup: { type: 'string', default: '16000' },
@@ -67,25 +61,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function readFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'] {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-}
-const flags = readFlags();
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-function wholeNumber(name: string, value: string, minimum: number): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < minimum)
-    usageError(`--${name} must be a whole number of at least ${minimum} (got ${JSON.stringify(value)}).`);
-  return number;
-}
+const { flags, usageError, wholeNumber, cases, packageSource: checkedPackage } = benchCommandLine('bench:instructions', USAGE, OPTIONS);
 
 const warmupRequests = wholeNumber('warmup', flags.warmup, 0);
 const windows = wholeNumber('windows', flags.windows, 1);
@@ -94,21 +70,10 @@ const repeats = wholeNumber('repeats', flags.repeats, 1);
 const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
 const parallel = wholeNumber('parallel', flags.parallel, 1);
 const bodyBytes = wholeNumber('body-bytes', flags['body-bytes'], 1);
-const packageSource = flags.package as PackageSource;
-if (packageSource !== 'dist' && packageSource !== 'lib') usageError('--package must be dist or lib.');
-if (packageSource === 'dist' && !existsSync(join(PACKAGE_ROOT, 'dist', 'index.js'))) {
-  usageError('dist/ is missing: run `npm run build` first (npm run bench:instructions does), or pass --package lib.');
-}
-const requested = flags.cases
-  .split(',')
-  .map((id) => id.trim().toUpperCase())
-  .filter(Boolean);
-const unknown = requested.filter((id) => !CASES.some((benchCase) => benchCase.id === id));
-if (unknown.length || requested.length === 0) usageError(`unknown or no case(s) '${flags.cases}'; known: ${ALL_CASES}.`);
-const selected = CASES.filter((benchCase) => requested.includes(benchCase.id));
-const fromRoot = (path: string): string => (isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path));
-const outDir = fromRoot(flags.out);
-const keepDir = flags['keep-dumps'] === undefined ? undefined : fromRoot(flags['keep-dumps']);
+const packageSource = checkedPackage(flags.package);
+const selected = cases(flags.cases, CASES);
+const outDir = fromPackageRoot(flags.out);
+const keepDir = flags['keep-dumps'] === undefined ? undefined : fromPackageRoot(flags['keep-dumps']);
 const bodySizes = { complycube: complyCubeEventTemplate(bodyBytes).bytes, stripe: stripeEventTemplate(bodyBytes).bytes };
 
 function valgrindVersion(): string {
@@ -277,7 +242,7 @@ async function main(): Promise<void> {
         COMPILED
           ? 'Case processes are compiled to JavaScript and run on plain node.'
           : 'Case processes ran from TypeScript through ts-node.',
-        `The package was loaded from ${packageSource === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`,
+        packageNote(packageSource),
         'H answers 201 with an empty body (its controller has no @HttpCode); the others answer 200 {"received":true}.',
         ...(flags.note ?? []),
       ],

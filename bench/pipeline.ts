@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { askBenchProcess, BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
 import { BenchCase, casesOf } from './cases';
 import { complyCubeEventTemplate, stripeEventTemplate } from './events';
 import { watchMachine } from './machine';
-import { PACKAGE_ROOT, PackageSource } from './package-under-test';
+import { PACKAGE_ROOT } from './package-under-test';
 import {
   computePipelineRatios,
   PipelineCaseResult,
@@ -15,6 +14,7 @@ import {
 } from './pipeline-report';
 import { PIPELINE_PROFILE_DIR_ENV, PipelineDelivery, PipelineRoundResult, PipelineSliceResult } from './pipeline-round';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
+import { benchCommandLine, fromPackageRoot, packageNote } from './command-line';
 
 const PIPELINE_CASES = casesOf('pipeline');
 const ALL_CASES = PIPELINE_CASES.map((benchCase) => benchCase.id).join(',');
@@ -38,11 +38,6 @@ median and spread.
   --cpu-prof DIR      write a V8 CPU profile of each measured slice to DIR/case-<id>/ (the figures then include the profiler)
   --note TEXT         a note for PIPELINE.md, e.g. what else ran on the machine (repeatable)`;
 
-function usageError(message: string): never {
-  console.error(`bench:pipeline: ${message}\nRun 'npm run bench:pipeline -- --help' for the options.`);
-  process.exit(2);
-}
-
 const OPTIONS = {
   cases: { type: 'string', default: ALL_CASES },
   rounds: { type: 'string', default: '20' },
@@ -58,25 +53,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function readFlags(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'] {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-}
-const flags = readFlags();
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-function wholeNumber(name: string, value: string, minimum: number): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < minimum)
-    usageError(`--${name} must be a whole number of at least ${minimum} (got ${JSON.stringify(value)}).`);
-  return number;
-}
+const { flags, usageError, wholeNumber, cases, packageSource: checkedPackage } = benchCommandLine('bench:pipeline', USAGE, OPTIONS);
 
 const rounds = wholeNumber('rounds', flags.rounds, 1);
 const requestsPerRound = wholeNumber('requests', flags.requests, 1);
@@ -90,21 +67,10 @@ const sliceSizes = Array.from(
 );
 const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
 const bodyBytes = wholeNumber('body-bytes', flags['body-bytes'], 1);
-const packageSource = flags.package as PackageSource;
-if (packageSource !== 'dist' && packageSource !== 'lib') usageError('--package must be dist or lib.');
-if (packageSource === 'dist' && !existsSync(join(PACKAGE_ROOT, 'dist', 'index.js'))) {
-  usageError('dist/ is missing: run `npm run build` first (npm run bench:pipeline does), or pass --package lib.');
-}
-const requested = flags.cases
-  .split(',')
-  .map((id) => id.trim().toUpperCase())
-  .filter(Boolean);
-const unknown = requested.filter((id) => !PIPELINE_CASES.some((benchCase) => benchCase.id === id));
-if (unknown.length || requested.length === 0) usageError(`unknown or no case(s) '${flags.cases}'; known: ${ALL_CASES}.`);
-const selected = PIPELINE_CASES.filter((benchCase) => requested.includes(benchCase.id));
-const fromRoot = (path: string): string => (isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path));
-const outDir = fromRoot(flags.out);
-const profileDir = flags['cpu-prof'] ? fromRoot(flags['cpu-prof']) : undefined;
+const packageSource = checkedPackage(flags.package);
+const selected = cases(flags.cases, PIPELINE_CASES);
+const outDir = fromPackageRoot(flags.out);
+const profileDir = flags['cpu-prof'] ? fromPackageRoot(flags['cpu-prof']) : undefined;
 const bodySizes = { complycube: complyCubeEventTemplate(bodyBytes).bytes, stripe: stripeEventTemplate(bodyBytes).bytes };
 
 interface CaseProcess extends BenchProcess {
@@ -253,7 +219,7 @@ async function main(): Promise<void> {
         'No sockets: what the socket bench adds (the kernel, writev, loopback scheduling) is the same for every case and ' +
         'is what swings its figures; `npm run bench` measures it end to end.',
       COMPILED ? 'Case processes are compiled to JavaScript and run on plain node.' : 'Case processes ran from TypeScript through ts-node.',
-      `The package was loaded from ${packageSource === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`,
+      packageNote(packageSource),
       'Express apps are driven through their request handler (the adapter instance) with light-my-request, Fastify apps with ' +
         'fastify.inject (light-my-request too), case A through its node:http request listener.',
       'T1 registers NodeTracerProvider (the BasicTracerProvider Node apps register, with its AsyncLocalStorage context ' +

@@ -1,10 +1,9 @@
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
 import { BENCH_QUEUE_NAME, BenchCase, casesOf, RUN_ORDER } from './cases';
 import {
@@ -18,10 +17,10 @@ import {
   stripeEventTemplate,
 } from './events';
 import { watchMachine } from './machine';
-import { PACKAGE_ROOT, PackageSource } from './package-under-test';
 import { redisServerMissing } from '../test/utils/local-redis';
 import { BENCH_REDIS_URL_ENV, BenchRedisServer, redisCpuMicros } from './queue-bench';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
+import { benchCommandLine, fromPackageRoot, packageNote } from './command-line';
 import { BenchResults, CaseResult, computeRatios, renderMarkdown, RunMeasurement, summariseCase } from './report';
 import { runVerifyMicroBench } from './verify-micro';
 import { runWorkerThroughput, WorkerThroughputResult } from './worker-throughput';
@@ -45,12 +44,6 @@ const USAGE = `Usage: npm run bench -- [options]
   --note TEXT         a note for RESULTS.md, e.g. what else ran on the machine (repeatable)
   --cpu-prof DIR      write a V8 CPU profile of each server process to DIR (node --cpu-prof)
   --body-bytes N      approximate size of the signed event (default 1024)`;
-
-/** Bad input: one line, the way to get help, exit code 2. */
-function usageError(message: string): never {
-  console.error(`bench: ${message}\nRun 'npm run bench -- --help' for the options.`);
-  process.exit(2);
-}
 
 const BENCH_OPTIONS = {
   cases: {
@@ -76,14 +69,7 @@ const BENCH_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function readFlags(): ReturnType<typeof parseArgs<{ options: typeof BENCH_OPTIONS }>>['values'] {
-  try {
-    return parseArgs({ options: BENCH_OPTIONS }).values;
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-}
-const flags = readFlags();
+const { flags, usageError, cases, packageSource: checkedPackage } = benchCommandLine('bench', USAGE, BENCH_OPTIONS);
 
 function positiveNumber(name: string, value: string, allowZero = false): number {
   const number = Number(value);
@@ -92,8 +78,6 @@ function positiveNumber(name: string, value: string, allowZero = false): number 
   }
   return number;
 }
-
-const fromRoot = (path: string): string => (isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path));
 
 interface RunningServer extends BenchProcess {
   benchCase: BenchCase;
@@ -255,31 +239,15 @@ function runProblems(run: RunMeasurement, sent: number): string[] {
   return problems;
 }
 
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 const connections = positiveNumber('connections', flags.connections);
 const pipelining = positiveNumber('pipelining', flags.pipelining);
 const durationSeconds = positiveNumber('duration', flags.duration);
 const runs = positiveNumber('runs', flags.runs);
 const warmupSeconds = positiveNumber('warmup', flags.warmup, true);
 const bodyBytes = positiveNumber('body-bytes', flags['body-bytes']);
-const packageSource = flags.package as PackageSource;
-if (packageSource !== 'dist' && packageSource !== 'lib') usageError('--package must be dist or lib.');
-const requested = flags.cases
-  .split(',')
-  .map((id) => id.trim().toUpperCase())
-  .filter(Boolean);
+const packageSource = checkedPackage(flags.package);
 const SOCKET_CASES = casesOf('sockets');
-const selected = SOCKET_CASES.filter((benchCase) => requested.includes(benchCase.id));
-const unknown = requested.filter((id) => !SOCKET_CASES.some((benchCase) => benchCase.id === id));
-if (unknown.length || selected.length === 0) {
-  usageError(`unknown or no case(s) '${flags.cases}'; known: ${SOCKET_CASES.map((benchCase) => benchCase.id).join(', ')}.`);
-}
-if (packageSource === 'dist' && !existsSync(join(PACKAGE_ROOT, 'dist', 'index.js'))) {
-  usageError('dist/ is missing: run `npm run build` first (npm run bench does), or pass --package lib.');
-}
+const selected = cases(flags.cases, SOCKET_CASES);
 const workerJobs = flags['skip-workers'] ? 0 : positiveNumber('worker-jobs', flags['worker-jobs']);
 const needsRedis = workerJobs > 0 || selected.some((benchCase) => benchCase.counts === 'jobs');
 const redisMissing = needsRedis ? redisServerMissing() : undefined;
@@ -290,8 +258,8 @@ if (redisMissing) {
   );
 }
 const templates = { complycube: complyCubeEventTemplate(bodyBytes), stripe: stripeEventTemplate(bodyBytes) };
-const outDir = fromRoot(flags.out);
-const cpuProfileDir = flags['cpu-prof'] ? fromRoot(flags['cpu-prof']) : undefined;
+const outDir = fromPackageRoot(flags.out);
+const cpuProfileDir = flags['cpu-prof'] ? fromPackageRoot(flags['cpu-prof']) : undefined;
 
 async function main(): Promise<void> {
   const machine = watchMachine();
@@ -368,7 +336,7 @@ async function main(): Promise<void> {
       COMPILED
         ? 'Servers are compiled to JavaScript and run on plain node.'
         : 'Servers ran from TypeScript through ts-node: RSS includes the TypeScript compiler (about 60 MB); use npm run bench for memory figures.',
-      `The package was loaded from ${packageSource === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`,
+      packageNote(packageSource),
       'autocannon records latency in whole milliseconds, so p50 and p99 have a 1 ms resolution.',
       'C uses EventEmitterModule.forRoot() (no wildcards); F uses wildcard: true, as wildcard patterns need it.',
       'H answers 201 with an empty body (its controller has no @HttpCode); the others answer 200.',
