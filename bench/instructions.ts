@@ -11,6 +11,7 @@ import {
   InstructionResults,
   InstructionWindow,
   readCallgrindTotal,
+  sumCollectorSelfCost,
   sumCompileEntries,
   renderInstructionsMarkdown,
   summariseInstructionCase,
@@ -163,7 +164,7 @@ async function measureProcess(plan: RunPlan, workDir: string): Promise<Instructi
       await slice(windowRequests);
       await callgrindControl('--dump', pid, label);
       const dump = `${outFile}.${window}`;
-      measured.push({ requests: windowRequests, instructions: readCallgrindTotal(dump, label), compiling: compilingInstructions(dump) });
+      measured.push({ requests: windowRequests, instructions: readCallgrindTotal(dump, label), ...annotate(dump) });
       if (!keepDir) rmSync(dump, { force: true });
     }
     return measured;
@@ -173,16 +174,17 @@ async function measureProcess(plan: RunPlan, workDir: string): Promise<Instructi
 }
 
 /**
- * The instructions a window spent compiling (V8's lazy, baseline and optimising compilers, and
- * regular expressions): inclusive costs of their runtime entry points, from callgrind_annotate.
- * A warm window compiles next to nothing; the column shows whether it did.
+ * What a window spent compiling and collecting garbage, from callgrind_annotate: compiling is the
+ * inclusive cost of V8's compile entry points (a warm window compiles next to nothing, and the
+ * column shows it did); collecting, the self cost of the garbage collector's own functions.
  */
-function compilingInstructions(dump: string): number {
-  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', dump], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 2 ** 20,
-  });
-  return sumCompileEntries(annotated);
+function annotate(dump: string): { compiling: number; collecting: number } {
+  const run = (inclusive: 'yes' | 'no'): string =>
+    execFileSync('callgrind_annotate', [`--inclusive=${inclusive}`, '--threshold=100', dump], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 2 ** 20,
+    });
+  return { compiling: sumCompileEntries(run('yes')), collecting: sumCollectorSelfCost(run('no')) };
 }
 
 /** Runs the plans, `parallel` at a time, and returns each one's windows in plan order. */

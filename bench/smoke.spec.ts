@@ -13,6 +13,7 @@ import {
   InstructionResults,
   InstructionWindow,
   readCallgrindTotal,
+  sumCollectorSelfCost,
   sumCompileEntries,
   summariseInstructionCase,
 } from './instructions-report';
@@ -306,7 +307,7 @@ describe('bench/instructions.ts smoke run (case A under callgrind: 100 requests 
   }, 310_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('counts each window of the case apart: its requests, its instructions, what of them compiled', () => {
+  it('counts each window of the case apart: its requests, its instructions, what of them compiled and collected garbage', () => {
     expect(results.cases.map((result) => result.id)).toEqual(['A']);
     const [windows] = results.cases[0].processes;
     expect(windows).toHaveLength(2);
@@ -315,6 +316,8 @@ describe('bench/instructions.ts smoke run (case A under callgrind: 100 requests 
       // A request through node:http, an HMAC and JSON.parse is tens of thousands of instructions at the very least.
       expect(window.instructions / window.requests).toBeGreaterThan(10_000);
       expect(window.compiling).toBeGreaterThanOrEqual(0);
+      expect(window.collecting).toBeGreaterThanOrEqual(0);
+      expect(window.collecting).toBeLessThan(window.instructions);
       expect(window.compiling).toBeLessThan(window.instructions);
     }
     expect(results.ratios).toEqual([]);
@@ -325,7 +328,7 @@ describe('bench/instructions.ts smoke run (case A under callgrind: 100 requests 
     expect(results.settings.valgrind).toMatch(/^valgrind-\d/);
     expect(results.settings.nodeFlags).toEqual(expect.arrayContaining(['--single-threaded']));
     expect(markdown).toContain('then 2 windows of 50');
-    expect(markdown).toMatch(/^\| A \| .+ \| [\d,]+ \| [\d,]+–[\d,]+ \| \d+\.\d{2} % \|$/m);
+    expect(markdown).toMatch(/^\| A \| .+ \| [\d,]+ \| [\d,]+–[\d,]+ \| [\d,]+ \| \d+\.\d % \| \d+\.\d{2} % \|$/m);
   });
 });
 
@@ -358,20 +361,35 @@ describe('bench/instructions-report.ts, the counts read from callgrind and the r
     expect(sumCompileEntries('')).toBe(0);
   });
 
+  it("sums the self cost of the garbage collector's own functions only", () => {
+    const annotated = [
+      '2,000,000 (100.0%)  PROGRAM TOTALS',
+      '  400,000 (20.00%)  ???:heap::base::SlotCallbackResult v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>(v8::internal::FullHeapObjectSlot) [/usr/bin/node]',
+      '  100,000 ( 5.00%)  ???:v8::internal::MarkCompactCollector::ProcessMarkingWorklist(unsigned long) [/usr/bin/node]',
+      '   50,000 ( 2.50%)  ???:v8::internal::Sweeper::RawSweep(v8::internal::Page*) [/usr/bin/node]',
+      '   30,000 ( 1.50%)  ???:sha256_block_data_order_avx2 [/usr/bin/node]',
+      '   20,000 ( 1.00%)  ???:Builtins_LoadIC [/usr/bin/node]',
+      '   10,000 ( 0.50%)  ./string/../sysdeps/x86_64/multiarch/memmove-vec-unaligned-erms.S:__memcpy_avx_unaligned_erms [libc.so.6]',
+    ].join('\n');
+    expect(sumCollectorSelfCost(annotated)).toBe(550_000);
+  });
+
   it('pairs windows by process and position, and judges a target on the lowest pair', () => {
     const windows = (...perRequest: number[]): InstructionWindow[] =>
-      perRequest.map((value) => ({ requests: 100, instructions: value * 100, compiling: 0 }));
+      perRequest.map((value) => ({ requests: 100, instructions: value * 100, compiling: 0, collecting: value * 10 }));
     const byId = (id: string) => BENCH_CASES.find((benchCase) => benchCase.id === id)!;
     const module = summariseInstructionCase(byId('C'), [windows(1000, 1100), windows(1050)]);
     const handwritten = summariseInstructionCase(byId('B'), [windows(990, 1000), windows(1060, 2000)]);
     expect(module.instructionsPerRequest).toMatchObject({ lowest: 1000, median: 1050, highest: 1100 });
     expect(module.meanPerRequest).toBe(1050);
+    expect(module.outsideCollectionPerRequest).toBeCloseTo(945, 10);
     const [ratio] = computeInstructionRatios([module, handwritten]);
     expect(ratio.name).toBe('C/B');
     // Window by window: 990/1000, 1000/1100, 1060/1050; the second process's second window has no pair.
     expect(ratio.perWindow).toEqual([0.99, 1000 / 1100, 1060 / 1050]);
     expect(ratio.spread.median).toBe(0.99);
     expect(ratio.ofMeans).toBeCloseTo((990 + 1000 + 1060 + 2000) / 4 / 1050, 12);
+    expect(ratio.outsideCollection).toBeCloseTo(ratio.ofMeans, 12);
     expect(ratio.verdict).toBe('median only');
     const [cheaper] = computeInstructionRatios([summariseInstructionCase(byId('C'), [windows(900, 950)]), handwritten]);
     expect(cheaper.verdict).toBe('met');
