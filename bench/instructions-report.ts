@@ -184,8 +184,8 @@ export function renderInstructionsMarkdown(results: InstructionResults): string 
     lines.push(
       'X/Y = instructions per request of Y / instructions per request of X (> 1: X is cheaper): of all windows, and per ' +
         'window (the same window of the same process of each case), with their median, lowest and highest. Windows ' +
-        "differ mostly by where a major garbage collection falls; outside the collector's own functions they hardly " +
-        'differ, and that ratio says what the code apart from its garbage costs. A target is met only when the lowest ' +
+        "differ mostly by where a major garbage collection falls; outside the collector's own functions they differ " +
+        'less, and that ratio says what the code apart from its garbage costs. A target is met only when the lowest ' +
         'window clears it.',
       '',
       '| ratio | all windows | median | lowest | highest | outside the collector | target | verdict | what it compares |',
