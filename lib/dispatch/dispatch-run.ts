@@ -56,6 +56,8 @@ export class DispatchRun implements Dispatch {
   private readonly failed: HandlerFailure[] = [];
   /** Resolved when the last pending handler settles; made only for a caller that waits for that. */
   private lastSettled?: Deferred;
+  /** The first error thrown while recording a handler's outcome (by its watch or the onHandlerSettled hook). */
+  private settleFailure?: { error: unknown };
 
   constructor(
     readonly event: ComplyCubeEvent<string>,
@@ -67,8 +69,9 @@ export class DispatchRun implements Dispatch {
     if (this.started.has(handlerKey)) return undefined;
     if (this.options.shouldRun && !this.options.shouldRun(handlerKey)) return undefined;
     this.started.add(handlerKey);
-    this.pending.add(handlerKey);
+    // Watched first: a watch that throws leaves nothing pending for the dispatch to wait on.
     const watch = this.options.watchHandler?.(handlerKey);
+    this.pending.add(handlerKey);
     if (watch) this.watches.set(handlerKey, watch);
     let returned: unknown;
     try {
@@ -109,20 +112,29 @@ export class DispatchRun implements Dispatch {
   }
 
   private outcome(): DispatchResult {
+    // A watch or a hook that threw while a handler settled fails the dispatch, not a handler.
+    if (this.settleFailure) throw this.settleFailure.error;
     // Nothing is pending, so nothing changes these any more.
     return { succeeded: this.succeeded, failed: this.failed };
   }
 
   private settle(handlerKey: string, failure?: { error: unknown }): void {
-    this.pending.delete(handlerKey);
-    const watch = this.watches.get(handlerKey);
-    if (watch) {
-      this.watches.delete(handlerKey);
-      watch.end(failure ? 'failed' : 'succeeded', failure?.error);
+    try {
+      this.pending.delete(handlerKey);
+      const watch = this.watches.get(handlerKey);
+      if (watch) {
+        this.watches.delete(handlerKey);
+        watch.end(failure ? 'failed' : 'succeeded', failure?.error);
+      }
+      if (failure) this.failed.push({ handlerKey, error: failure.error });
+      else this.succeeded.push(handlerKey);
+      this.options.onHandlerSettled?.(handlerKey, failure);
+    } catch (error) {
+      this.settleFailure ??= { error };
+      throw error;
+    } finally {
+      // Whatever threw above, a caller waiting for the last handler is not left waiting.
+      if (this.pending.size === 0) this.lastSettled?.resolve();
     }
-    if (failure) this.failed.push({ handlerKey, error: failure.error });
-    else this.succeeded.push(handlerKey);
-    this.options.onHandlerSettled?.(handlerKey, failure);
-    if (this.pending.size === 0) this.lastSettled?.resolve();
   }
 }

@@ -232,8 +232,17 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
       await draining;
       expect((await second).outcome).toBe('handled');
 
-      const hung = runner.run(event());
+      // A drain after one that has finished waits again.
+      const third = runner.run(event());
       await waitFor('the third handler to start', () => table.runs.length === 3);
+      const again = runner.drain(60_000);
+      expect(await isPending(again)).toBe(true);
+      releases[2]();
+      await again;
+      expect((await third).outcome).toBe('handled');
+
+      const hung = runner.run(event());
+      await waitFor('the fourth handler to start', () => table.runs.length === 4);
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       try {
         await runner.drain(20);
@@ -241,7 +250,7 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
       } finally {
         warn.mockRestore();
       }
-      releases[2]();
+      releases[3]();
       expect((await hung).outcome).toBe('handled');
       await expect(runner.drain(60_000)).resolves.toBeUndefined();
     }
@@ -277,5 +286,50 @@ describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the ev
     expect(metrics.snapshot().handlerFailures).toBe(1);
     expect(onHandlerError).toHaveBeenCalledTimes(1);
     expect(onHandlerError).toHaveBeenCalledWith(error, sent, PLAIN_LISTENER_KEY);
+  });
+
+  it('rejects, rather than waits for ever, when recording a handler that settles after a listener rejected throws', async () => {
+    const emitter = new EventEmitter2({ wildcard: true });
+    const dispatcher = new ComplyCubeEventDispatcher(emitter);
+    const store = new MemoryIdempotencyStore();
+    store.markHandlerDone = () => {
+      throw new Error('the store threw at once');
+    };
+    const settings: DeliverySettings = {
+      scope: 'live',
+      idempotency: { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: HOUR },
+    };
+    const runner = new DeliveryRunner(dispatcher, settings, new ComplyCubeWebhookMetrics());
+    let finish!: () => void;
+    emitter.on('complycube.check.completed.rejected', (received: ComplyCubeEvent<string>) =>
+      dispatcher.runHandler(received, 'slow', () => new Promise<void>((resolve) => (finish = resolve))),
+    );
+    // An async listener's promise is what emitAsync collects, as the dispatcher uses it.
+    const rejecting = (() => Promise.reject(new Error('plain listener failed'))) as (event: unknown) => void;
+    emitter.on('complycube.check.completed.rejected', rejecting);
+    const outcome = runner.run(event());
+    await waitFor('the slow handler to start', () => finish !== undefined);
+    finish();
+    await expect(outcome).rejects.toThrow('the store threw at once');
+    // The run has ended: nothing is left for a shutdown to wait for.
+    await expect(runner.drain(60_000)).resolves.toBeUndefined();
+  });
+
+  it('collects a watch that throws as the failure of that listener, leaving nothing pending', async () => {
+    const emitter = new EventEmitter2({ wildcard: true });
+    const dispatcher = new ComplyCubeEventDispatcher(emitter);
+    const handler = jest.fn();
+    emitter.on('complycube.check.completed.rejected', (received: ComplyCubeEvent<string>) =>
+      dispatcher.runHandler(received, 'watched', handler),
+    );
+    const error = new Error('the tracer threw');
+    const dispatch = dispatcher.start(event(), {
+      watchHandler: () => {
+        throw error;
+      },
+    });
+    await expect(dispatch.result).resolves.toEqual({ succeeded: [], failed: [{ handlerKey: PLAIN_LISTENER_KEY, error }] });
+    expect(dispatch.pendingHandlerKeys()).toEqual([]);
+    expect(handler).not.toHaveBeenCalled();
   });
 });
