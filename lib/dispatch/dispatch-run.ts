@@ -130,8 +130,9 @@ export class DispatchRun implements Dispatch {
       else this.succeeded.push(handlerKey);
       this.options.onHandlerSettled?.(handlerKey, failure);
     } catch (error) {
+      // Kept for the dispatch's result, which it fails; not thrown into the emitter, where it would
+      // be taken for a plain listener's error.
       this.settleFailure ??= { error };
-      throw error;
     } finally {
       // Whatever threw above, a caller waiting for the last handler is not left waiting.
       if (this.pending.size === 0) this.lastSettled?.resolve();

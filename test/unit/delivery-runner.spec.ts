@@ -299,7 +299,8 @@ describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the ev
       scope: 'live',
       idempotency: { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: HOUR },
     };
-    const runner = new DeliveryRunner(dispatcher, settings, new ComplyCubeWebhookMetrics());
+    const onHandlerError = jest.fn();
+    const runner = new DeliveryRunner(dispatcher, { ...settings, onHandlerError }, new ComplyCubeWebhookMetrics());
     let finish!: () => void;
     emitter.on('complycube.check.completed.rejected', (received: ComplyCubeEvent<string>) =>
       dispatcher.runHandler(received, 'slow', () => new Promise<void>((resolve) => (finish = resolve))),
@@ -311,8 +312,33 @@ describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the ev
     await waitFor('the slow handler to start', () => finish !== undefined);
     finish();
     await expect(outcome).rejects.toThrow('the store threw at once');
+    // The store's error fails the delivery; it is not counted as the plain listener's as well.
+    expect(onHandlerError.mock.calls.map(([error]) => (error as Error).message)).toEqual(['plain listener failed']);
     // The run has ended: nothing is left for a shutdown to wait for.
     await expect(runner.drain(60_000)).resolves.toBeUndefined();
+  });
+
+  it('fails the delivery, not a listener, when recording a settled handler throws', async () => {
+    const emitter = new EventEmitter2({ wildcard: true });
+    const dispatcher = new ComplyCubeEventDispatcher(emitter);
+    const store = new MemoryIdempotencyStore();
+    store.markHandlerDone = () => {
+      throw new Error('the store threw at once');
+    };
+    const onHandlerError = jest.fn();
+    const metrics = new ComplyCubeWebhookMetrics();
+    const settings: DeliverySettings = {
+      scope: 'live',
+      idempotency: { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: HOUR },
+      onHandlerError,
+    };
+    const runner = new DeliveryRunner(dispatcher, settings, metrics);
+    emitter.on('complycube.check.completed.rejected', (received: ComplyCubeEvent<string>) =>
+      dispatcher.runHandler(received, 'quick', () => undefined),
+    );
+    await expect(runner.run(event())).rejects.toThrow('the store threw at once');
+    expect(onHandlerError).not.toHaveBeenCalled();
+    expect(metrics.snapshot().handlerFailures).toBe(0);
   });
 
   it('collects a watch that throws as the failure of that listener, leaving nothing pending', async () => {
