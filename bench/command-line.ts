@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { BenchCase } from './cases';
@@ -74,4 +74,12 @@ export const fromPackageRoot = (path: string): string => (isAbsolute(path) ? pat
 /** The note every result file carries about which build of the package it measured. */
 export function packageNote(source: PackageSource): string {
   return `The package was loaded from ${source === 'dist' ? 'dist/ (package.json main), as a user gets it from npm' : 'lib/ through ts-node'}.`;
+}
+
+/** Writes a run's JSON and Markdown side by side in `outDir`, and prints the Markdown and where both went. */
+export function writeBenchResults(outDir: string, files: { json: string; markdown: string }, results: unknown, markdown: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, files.json), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, files.markdown), markdown);
+  process.stdout.write(`${markdown}\nWrote ${join(outDir, files.json)} and ${join(outDir, files.markdown)}.\n`);
 }

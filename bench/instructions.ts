@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askBenchProcess, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
@@ -19,7 +19,7 @@ import {
 import { watchMachine } from './machine';
 import { PipelineDelivery } from './pipeline-round';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
-import { benchCommandLine, fromPackageRoot, packageNote } from './command-line';
+import { benchCommandLine, fromPackageRoot, packageNote, writeBenchResults } from './command-line';
 
 const CASES = casesOf('pipeline');
 const ALL_CASES = CASES.map((benchCase) => benchCase.id).join(',');
@@ -249,11 +249,7 @@ async function main(): Promise<void> {
         ...(flags.note ?? []),
       ],
     };
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'instructions.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderInstructionsMarkdown(results);
-    writeFileSync(join(outDir, 'INSTRUCTIONS.md'), markdown);
-    process.stdout.write(`${markdown}\nWrote ${join(outDir, 'instructions.json')} and ${join(outDir, 'INSTRUCTIONS.md')}.\n`);
+    writeBenchResults(outDir, { json: 'instructions.json', markdown: 'INSTRUCTIONS.md' }, results, renderInstructionsMarkdown(results));
   } finally {
     machine.stop();
     rmSync(workDir, { recursive: true, force: true });

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { askBenchProcess, BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
 import { BenchCase, casesOf } from './cases';
@@ -14,7 +13,7 @@ import {
 } from './pipeline-report';
 import { PIPELINE_PROFILE_DIR_ENV, PipelineDelivery, PipelineRoundResult, PipelineSliceResult } from './pipeline-round';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
-import { benchCommandLine, fromPackageRoot, packageNote } from './command-line';
+import { benchCommandLine, fromPackageRoot, packageNote, writeBenchResults } from './command-line';
 
 const PIPELINE_CASES = casesOf('pipeline');
 const ALL_CASES = PIPELINE_CASES.map((benchCase) => benchCase.id).join(',');
@@ -247,11 +246,7 @@ async function main(): Promise<void> {
       ratios: computePipelineRatios(cases),
       notes,
     };
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderPipelineMarkdown(results);
-    writeFileSync(join(outDir, 'PIPELINE.md'), markdown);
-    process.stdout.write(`${markdown}\nWrote ${join(outDir, 'pipeline.json')} and ${join(outDir, 'PIPELINE.md')}.\n`);
+    writeBenchResults(outDir, { json: 'pipeline.json', markdown: 'PIPELINE.md' }, results, renderPipelineMarkdown(results));
     if (profileDir) {
       process.stdout.write('\nPer-request self time from the profiles:\n');
       for (const result of cases) {

@@ -1,8 +1,6 @@
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchProcess, benchProcessStats, COMPILED, startBenchProcess, stopBenchProcess } from './bench-process';
 import { BENCH_QUEUE_NAME, BenchCase, casesOf, RUN_ORDER } from './cases';
@@ -20,7 +18,7 @@ import { watchMachine } from './machine';
 import { redisServerMissing } from '../test/utils/local-redis';
 import { BENCH_REDIS_URL_ENV, BenchRedisServer, redisCpuMicros } from './queue-bench';
 import { BENCH_TRANSPORT_ENV } from './server-harness';
-import { benchCommandLine, fromPackageRoot, packageNote } from './command-line';
+import { benchCommandLine, fromPackageRoot, packageNote, writeBenchResults } from './command-line';
 import { BenchResults, CaseResult, computeRatios, renderMarkdown, RunMeasurement, summariseCase } from './report';
 import { runVerifyMicroBench } from './verify-micro';
 import { runWorkerThroughput, WorkerThroughputResult } from './worker-throughput';
@@ -377,11 +375,7 @@ async function main(): Promise<void> {
       micro,
       notes,
     };
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderMarkdown(results);
-    writeFileSync(join(outDir, 'RESULTS.md'), markdown);
-    process.stdout.write(`${markdown}\nWrote ${join(outDir, 'results.json')} and ${join(outDir, 'RESULTS.md')}.\n`);
+    writeBenchResults(outDir, { json: 'results.json', markdown: 'RESULTS.md' }, results, renderMarkdown(results));
   } finally {
     machine.stop();
     await Promise.all(servers.map(stopBenchProcess));
