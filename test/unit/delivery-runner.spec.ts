@@ -258,12 +258,27 @@ describe('DeliveryRunner, the idempotent run of one event', () => {
 });
 
 describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the event', () => {
-  function withEmitter(onHandlerError: NonNullable<DeliverySettings['onHandlerError']>) {
+  /** A runner on a real dispatcher and emitter; with `store`, idempotency on. */
+  function withEmitter(onHandlerError: NonNullable<DeliverySettings['onHandlerError']>, store?: ComplyCubeIdempotencyStore) {
     const emitter = new EventEmitter2({ wildcard: true });
+    const dispatcher = new ComplyCubeEventDispatcher(emitter);
     const metrics = new ComplyCubeWebhookMetrics();
-    const settings: DeliverySettings = { scope: 'live', onHandlerError };
-    const runner = new DeliveryRunner(new ComplyCubeEventDispatcher(emitter), settings, metrics);
-    return { emitter, metrics, runner };
+    const settings: DeliverySettings = {
+      scope: 'live',
+      onHandlerError,
+      idempotency: store && { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: HOUR },
+    };
+    const runner = new DeliveryRunner(dispatcher, settings, metrics);
+    return { emitter, dispatcher, metrics, runner };
+  }
+
+  /** A memory store whose done records throw at once, as a custom store might. */
+  function throwingStore(): MemoryIdempotencyStore {
+    const store = new MemoryIdempotencyStore();
+    store.markHandlerDone = () => {
+      throw new Error('the store threw at once');
+    };
+    return store;
   }
 
   it.each([
@@ -289,18 +304,8 @@ describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the ev
   });
 
   it('rejects, rather than waits for ever, when recording a handler that settles after a listener rejected throws', async () => {
-    const emitter = new EventEmitter2({ wildcard: true });
-    const dispatcher = new ComplyCubeEventDispatcher(emitter);
-    const store = new MemoryIdempotencyStore();
-    store.markHandlerDone = () => {
-      throw new Error('the store threw at once');
-    };
-    const settings: DeliverySettings = {
-      scope: 'live',
-      idempotency: { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: HOUR },
-    };
     const onHandlerError = jest.fn();
-    const runner = new DeliveryRunner(dispatcher, { ...settings, onHandlerError }, new ComplyCubeWebhookMetrics());
+    const { emitter, dispatcher, runner } = withEmitter(onHandlerError, throwingStore());
     let finish!: () => void;
     emitter.on('complycube.check.completed.rejected', (received: ComplyCubeEvent<string>) =>
       dispatcher.runHandler(received, 'slow', () => new Promise<void>((resolve) => (finish = resolve))),
@@ -319,20 +324,8 @@ describe('DeliveryRunner with the dispatcher: plain @OnEvent listeners on the ev
   });
 
   it('fails the delivery, not a listener, when recording a settled handler throws', async () => {
-    const emitter = new EventEmitter2({ wildcard: true });
-    const dispatcher = new ComplyCubeEventDispatcher(emitter);
-    const store = new MemoryIdempotencyStore();
-    store.markHandlerDone = () => {
-      throw new Error('the store threw at once');
-    };
     const onHandlerError = jest.fn();
-    const metrics = new ComplyCubeWebhookMetrics();
-    const settings: DeliverySettings = {
-      scope: 'live',
-      idempotency: { store, ttlMs: HOUR, claimTtlMs: 30_000, abandonAfterMs: HOUR },
-      onHandlerError,
-    };
-    const runner = new DeliveryRunner(dispatcher, settings, metrics);
+    const { emitter, dispatcher, metrics, runner } = withEmitter(onHandlerError, throwingStore());
     emitter.on('complycube.check.completed.rejected', (received: ComplyCubeEvent<string>) =>
       dispatcher.runHandler(received, 'quick', () => undefined),
     );
