@@ -8,34 +8,45 @@ type AcceptedBody = Extract<ComplyCubeWebhookReceipt, { status: 200 }>['body'];
 export type AnswerWriter = (response: unknown, body: AcceptedBody) => void;
 
 const CONTENT_TYPE = 'application/json; charset=utf-8';
-const bodies = new Map<string, Buffer>();
 
-/** The answer's bytes, serialised once per shape (there are five). */
-function bytesOf(body: AcceptedBody): Buffer {
+/** An answer's body, serialised once, and its length in bytes. */
+interface SerialisedBody {
+  text: string;
+  length: number;
+}
+
+const bodies = new Map<string, SerialisedBody>();
+
+/**
+ * The answer's body, serialised once per shape (there are five). It is kept as a string, not as
+ * bytes: Node writes a string body in one chunk with the response's head, and a Buffer in a second.
+ */
+function serialised(body: AcceptedBody): SerialisedBody {
   const key = `${body.queued ? 'q' : ''}${body.duplicate ? 'd' : ''}${body.deadLettered ? 'l' : ''}`;
-  let bytes = bodies.get(key);
-  if (!bytes) {
-    bytes = Buffer.from(JSON.stringify(body));
-    bodies.set(key, bytes);
+  let found = bodies.get(key);
+  if (!found) {
+    const text = JSON.stringify(body);
+    found = { text, length: Buffer.byteLength(text) };
+    bodies.set(key, found);
   }
-  return bytes;
+  return found;
 }
 
 interface NodeResponse {
   statusCode: number;
   setHeader(name: string, value: string | number): unknown;
-  end(chunk: Buffer): unknown;
+  end(chunk: string): unknown;
 }
 
 interface FastifyReply {
   code(status: number): FastifyReply;
   header(name: string, value: string): FastifyReply;
-  send(payload: Buffer): unknown;
+  send(payload: string): unknown;
 }
 
 /**
  * How the endpoint writes its 2xx answers: the same few bodies every time, so they are serialised
- * once and written as bytes, without Express's ETag (a hash of each body) or Fastify's serialiser.
+ * once and written as they are, without Express's ETag (a hash of each body) or Fastify's serialiser.
  * The answer is the endpoint's own: an app interceptor that reshapes responses (`{ data: ... }`) does
  * not change it, as ComplyCube reads the status and the documented body is what tools expect.
  * Error answers still go through the app's exception filters.
@@ -44,16 +55,16 @@ export function createAnswerWriter(adapter: HttpServer | undefined): AnswerWrite
   switch (adapter?.getType?.()) {
     case 'express':
       return (response, body) => {
-        const bytes = bytesOf(body);
+        const { text, length } = serialised(body);
         const res = response as NodeResponse;
         res.statusCode = 200;
         res.setHeader('Content-Type', CONTENT_TYPE);
-        res.setHeader('Content-Length', bytes.length);
-        res.end(bytes);
+        res.setHeader('Content-Length', length);
+        res.end(text);
       };
     case 'fastify':
       return (response, body) => {
-        (response as FastifyReply).code(200).header('content-type', CONTENT_TYPE).send(bytesOf(body));
+        (response as FastifyReply).code(200).header('content-type', CONTENT_TYPE).send(serialised(body).text);
       };
     default:
       return (response, body) => void adapter?.reply(response, body, 200);

@@ -166,6 +166,10 @@ describe.each(ADAPTERS)('module configuration on %s', (adapter) => {
       const handled = await postWebhook(server.url(), event, { secret: SECRET });
       expect(handled.status).toBe(200);
       expect(handled.text).toBe('{"received":true}');
+      // Written as the endpoint's own bytes: its own type and length, and no ETag hashed from the body.
+      expect(handled.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(handled.headers.get('content-length')).toBe('17');
+      expect(handled.headers.get('etag')).toBeNull();
       expect((await postWebhook(server.url(), event, { secret: SECRET })).text).toBe('{"received":true,"duplicate":true}');
       server.app.get(HandlerJournal).failing.add('*');
       const failed = await postWebhook(server.url(), makeEvent('client.created'), { secret: SECRET });

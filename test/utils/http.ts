@@ -4,6 +4,7 @@ export interface HttpResult {
   status: number;
   text: string;
   json: any;
+  headers: Headers;
 }
 
 export function hmacHex(body: string | Buffer, secret: string): string {
@@ -36,5 +37,5 @@ export async function postWebhook(url: string, body: unknown, options: PostOptio
   } catch {
     json = undefined;
   }
-  return { status: response.status, text, json };
+  return { status: response.status, text, json, headers: response.headers };
 }
