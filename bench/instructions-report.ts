@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
 import type { BenchMachine } from './machine';
 import { Spread, spreadOf } from './pipeline-report';
-import { fixed, renderVerdict } from './format';
+import { describeLoad, fixed, renderVerdict } from './format';
 
 /** One measured window of a case's process: its requests, the instructions they took, and how many of those compiled code. */
 export interface InstructionWindow {
@@ -57,6 +57,8 @@ export interface InstructionResults {
     bodyBytes: { complycube: number; stripe: number };
     valgrind: string;
     nodeFlags: string[];
+    /** Processes under callgrind at a time. */
+    parallel: number;
   };
   cases: InstructionCaseResult[];
   ratios: InstructionRatioResult[];
@@ -159,7 +161,9 @@ export function renderInstructionsMarkdown(results: InstructionResults): string 
     '# Instruction-count benchmark results',
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}), ${settings.valgrind}; ` +
-      `${machine.date}; the run took ${Math.round(machine.durationSeconds)} s. The machine's load does not change the counts.`,
+      `${describeLoad(machine)}; ${machine.date}; the run took ${Math.round(machine.durationSeconds)} s, ` +
+      `${settings.parallel} process${settings.parallel === 1 ? '' : 'es'} under callgrind at a time. A count does not depend on ` +
+      `the processor's speed, but V8 schedules its garbage collector by the clock, so other load on the machine moves it.`,
     '',
     `Method: each case's process runs under callgrind (node ${settings.nodeFlags.join(' ')}), its request handler driven ` +
       `without sockets (light-my-request), ${settings.concurrency} requests in flight. It sends ${settings.warmupRequests} ` +

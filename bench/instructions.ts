@@ -30,8 +30,10 @@ Counts the instructions each case executes per request, under valgrind's callgri
 driven without sockets (light-my-request) as the pipeline bench does. Each case's process signs its
 requests, sends the warm-up ones until its JIT compiler has settled, then measures windows of requests:
 callgrind's counters are zeroed before a window and dumped after it (callgrind_control), so start-up,
-signing and warm-up are not counted. Node runs single-threaded with fixed seeds. The machine's load does
-not change instruction counts; what a window compiles is reported beside it.
+signing and warm-up are not counted. Node runs single-threaded with fixed seeds; what a window compiles
+is reported beside it. A count does not depend on the processor's speed, but V8 schedules its garbage
+collector by the clock, so other load moves it: run on an otherwise idle machine, at most one process
+per core.
 
   --cases A,B,...     cases to run (default: all, ${ALL_CASES})
   --warmup N          requests before the first window (default 16000)
@@ -90,9 +92,11 @@ const valgrind = valgrindVersion();
  * Node's flags under callgrind. Single-threaded: the compiler's and the collector's work runs on the
  * main thread, not on helper threads whose interleaving would change what the main thread finds
  * done; fixed hash and random seeds, so that hash tables and Math.random behave alike in every run.
- * Callgrind counts every thread anyway, so the work is all counted either way.
+ * Callgrind counts every thread anyway, so the work is all counted either way. No bytecode flushing:
+ * V8 otherwise drops the bytecode of functions idle for a few collections, such as those that only
+ * run between windows, and the first window paid for compiling them again (some 2.5 % of it).
  */
-const NODE_FLAGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
+const NODE_FLAGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1', '--no-flush-bytecode'];
 
 /** Generous: under callgrind a process runs some fifty times slower. */
 const START_TIMEOUT_MS = 20 * 60_000;
@@ -102,9 +106,6 @@ interface RunPlan {
   benchCase: BenchCase;
   repeat: number;
 }
-
-/** The warm-up is sent in slices of at most this many requests, each with its own time limit. */
-const WARMUP_SLICE = 2000;
 
 function callgrindControl(option: '--zero' | '--dump', pid: number, label: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -151,9 +152,12 @@ async function measureProcess(plan: RunPlan, workDir: string): Promise<Instructi
     // Requests are signed a slice or a window at a time, just before they are sent, so that the
     // process never holds more of them than that: tens of thousands of signed requests kept alive
     // would give every collection of the old generation far more to mark than a server has.
-    for (let sent = 0; sent < warmupRequests; sent += WARMUP_SLICE) {
-      const requests = Math.min(WARMUP_SLICE, warmupRequests - sent);
-      await slice(requests, requests);
+    // The warm-up is sent as unmeasured windows: the same size, signed and sent in the same two
+    // messages, so that the first window finds the process as every later one does.
+    for (let sent = 0; sent < warmupRequests; sent += windowRequests) {
+      const requests = Math.min(windowRequests, warmupRequests - sent);
+      await slice(0, requests);
+      await slice(requests);
     }
     const measured: InstructionWindow[] = [];
     for (let window = 1; window <= windows; window++) {
@@ -237,6 +241,7 @@ async function main(): Promise<void> {
         bodyBytes: bodySizes,
         valgrind,
         nodeFlags: NODE_FLAGS,
+        parallel,
       },
       cases,
       ratios: computeInstructionRatios(cases),

@@ -1,7 +1,7 @@
 import type { BenchMachine } from './machine';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
 import type { PipelineRoundResult } from './pipeline-round';
-import { fixed, median, renderVerdict } from './format';
+import { describeLoad, fixed, median, renderVerdict } from './format';
 
 /** The spread of per-round values: lowest, quartiles (linear interpolation), highest. */
 export interface Spread {
@@ -123,14 +123,11 @@ export function computePipelineRatios(cases: readonly PipelineCaseResult[]): Pip
 
 export function renderPipelineMarkdown(results: PipelineResults): string {
   const { machine, settings } = results;
-  const load = (values: number[]): string => values.map((value) => value.toFixed(1)).join(' ');
   const lines = [
     '# Pipeline benchmark results',
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}); ` +
-      `load average ${load(machine.loadAverageAtStart)} at start, ${load(machine.loadAverageAtEnd)} at end ` +
-      `(1-minute average ${machine.loadAverage1mRange.map((value) => value.toFixed(1)).join(' to ')} during the run); ` +
-      `${machine.date}; the run took ${Math.round(machine.durationSeconds)} s.`,
+      `${describeLoad(machine)}; ${machine.date}; the run took ${Math.round(machine.durationSeconds)} s.`,
     '',
     `Method: each case's request handler driven in its own process without sockets (light-my-request), ` +
       `${settings.rounds} rounds of ${settings.requestsPerRound} requests per case, ${settings.concurrency} in flight, ` +

@@ -1,6 +1,6 @@
 import type { BenchMachine } from './machine';
 import { BenchCase, judge, RATIOS, Verdict } from './cases';
-import { fixed, median, renderVerdict } from './format';
+import { describeLoad, fixed, median, renderVerdict } from './format';
 import { VERIFY_MICRO_TASKS, VerifyMicroResult } from './verify-micro';
 import type { WorkerThroughputResult } from './worker-throughput';
 
@@ -141,9 +141,7 @@ export function renderMarkdown(results: BenchResults): string {
     '# Benchmark results',
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}); ` +
-      `load average ${machine.loadAverageAtStart.map((load) => load.toFixed(1)).join(' ')} at start, ` +
-      `${machine.loadAverageAtEnd.map((load) => load.toFixed(1)).join(' ')} at end` +
-      `${machine.loadAverage1mRange ? ` (1-minute average ${machine.loadAverage1mRange.map((load) => load.toFixed(1)).join(' to ')} during the run)` : ''}; ${machine.date}.`,
+      `${describeLoad(machine)}; ${machine.date}.`,
     '',
     `Load: autocannon in the driver process, each server in a process of its own, loopback only; ` +
       `${settings.connections} connections, pipelining ${settings.pipelining}; ` +
