@@ -9,24 +9,28 @@ export type AnswerWriter = (response: unknown, body: AcceptedBody) => void;
 
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** An answer's body, serialised once, and its length in bytes. */
+/** An answer's body, serialised once: as a string, its length in bytes, and as bytes. */
 interface SerialisedBody {
   text: string;
   length: number;
+  bytes: Buffer;
 }
 
 const bodies = new Map<string, SerialisedBody>();
 
 /**
- * The answer's body, serialised once per shape (there are five). It is kept as a string, not as
- * bytes: Node writes a string body in one chunk with the response's head, and a Buffer in a second.
+ * The answer's body, serialised once per shape (there are five). Express gets the string: Node writes
+ * a string body in one chunk with the response's head, and a Buffer in a second. Fastify gets the
+ * bytes: it would pass a string through a serializer the app set on the reply (`reply.serializer`),
+ * and sends a Buffer as it is.
  */
 function serialised(body: AcceptedBody): SerialisedBody {
   const key = `${body.queued ? 'q' : ''}${body.duplicate ? 'd' : ''}${body.deadLettered ? 'l' : ''}`;
   let found = bodies.get(key);
   if (!found) {
     const text = JSON.stringify(body);
-    found = { text, length: Buffer.byteLength(text) };
+    const bytes = Buffer.from(text);
+    found = { text, length: bytes.length, bytes };
     bodies.set(key, found);
   }
   return found;
@@ -41,7 +45,7 @@ interface NodeResponse {
 interface FastifyReply {
   code(status: number): FastifyReply;
   header(name: string, value: string): FastifyReply;
-  send(payload: string): unknown;
+  send(payload: Buffer): unknown;
 }
 
 /**
@@ -64,7 +68,7 @@ export function createAnswerWriter(adapter: HttpServer | undefined): AnswerWrite
       };
     case 'fastify':
       return (response, body) => {
-        (response as FastifyReply).code(200).header('content-type', CONTENT_TYPE).send(serialised(body).text);
+        (response as FastifyReply).code(200).header('content-type', CONTENT_TYPE).send(serialised(body).bytes);
       };
     default:
       return (response, body) => void adapter?.reply(response, body, 200);

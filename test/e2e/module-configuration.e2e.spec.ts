@@ -166,7 +166,7 @@ describe.each(ADAPTERS)('module configuration on %s', (adapter) => {
       const handled = await postWebhook(server.url(), event, { secret: SECRET });
       expect(handled.status).toBe(200);
       expect(handled.text).toBe('{"received":true}');
-      // Written as the endpoint's own bytes: its own type and length, and no ETag hashed from the body.
+      // Written by the endpoint itself: its own type and length, and no ETag hashed from the body.
       expect(handled.headers.get('content-type')).toBe('application/json; charset=utf-8');
       expect(handled.headers.get('content-length')).toBe('17');
       expect(handled.headers.get('etag')).toBeNull();
@@ -175,6 +175,36 @@ describe.each(ADAPTERS)('module configuration on %s', (adapter) => {
       const failed = await postWebhook(server.url(), makeEvent('client.created'), { secret: SECRET });
       expect(failed.status).toBe(500);
       expect(failed.json).toEqual({ stamped: true, statusCode: 500 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps its answer when an app's Fastify hook sets a serializer on every reply", async () => {
+    if (adapter !== 'fastify') {
+      // Express has no per-reply serializer; the interceptor test above covers its answer.
+      expect(adapter).toBe('express');
+      return;
+    }
+    const server = await startTestApp({
+      adapter,
+      imports: [EventEmitterModule.forRoot({ wildcard: true }), ComplyCubeWebhookModule.forRoot({ secret: SECRET })],
+      providers: [HandlerJournal, WildcardHandlers],
+      beforeListen: (app) => {
+        type Reply = { serializer(fn: (payload: unknown) => string): unknown };
+        const fastify = app.getHttpAdapter().getInstance() as {
+          addHook(name: 'preHandler', hook: (request: unknown, reply: Reply, done: () => void) => void): void;
+        };
+        fastify.addHook('preHandler', (_request, reply, done) => {
+          reply.serializer((payload) => JSON.stringify({ data: payload }));
+          done();
+        });
+      },
+    });
+    try {
+      const handled = await postWebhook(server.url(), makeEvent('client.created'), { secret: SECRET });
+      expect(handled.status).toBe(200);
+      expect(handled.text).toBe('{"received":true}');
     } finally {
       await server.close();
     }

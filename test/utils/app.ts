@@ -14,6 +14,8 @@ export interface TestAppOptions extends ModuleMetadata {
   logger?: LoggerService | false;
   /** Fastify's bodyLimit / Express's json limit, in bytes. */
   bodyLimit?: number;
+  /** Called with the app before it listens (to add a Fastify hook, say). */
+  beforeListen?: (app: INestApplication) => void;
 }
 
 export interface TestApp {
@@ -25,7 +27,7 @@ export interface TestApp {
 
 /** Boots a real app on a free loopback port with the chosen HTTP adapter. */
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const { adapter, rawBody = true, globalPrefix, logger = false, bodyLimit, ...metadata } = options;
+  const { adapter, rawBody = true, globalPrefix, logger = false, bodyLimit, beforeListen, ...metadata } = options;
   const moduleRef = await Test.createTestingModule(metadata).compile();
   let app: INestApplication;
   if (adapter === 'fastify') {
@@ -43,6 +45,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     app = express;
   }
   if (globalPrefix) app.setGlobalPrefix(globalPrefix);
+  beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
