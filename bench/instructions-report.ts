@@ -167,8 +167,8 @@ export function renderInstructionsMarkdown(results: InstructionResults): string 
     '',
     `Method: each case's process runs under callgrind (node ${settings.nodeFlags.join(' ')}), its request handler driven ` +
       `without sockets (light-my-request), ${settings.concurrency} requests in flight. It sends ${settings.warmupRequests} ` +
-      `requests to warm up, then ${settings.windows} window${settings.windows === 1 ? '' : 's'} of ${settings.windowRequests}, ` +
-      `signing each slice's or window's requests just before; callgrind's counters are zeroed before each window and dumped after it, so start-up, ` +
+      `requests to warm up, sent as unmeasured windows, then ${settings.windows} window${settings.windows === 1 ? '' : 's'} of ${settings.windowRequests}, ` +
+      `signing each window's requests just before; callgrind's counters are zeroed before each window and dumped after it, so start-up, ` +
       `signing and warm-up are not counted. ${settings.repeats} process${settings.repeats === 1 ? '' : 'es'} per case. Bodies are ` +
       `${settings.bodyBytes.complycube} bytes (ComplyCube) and ${settings.bodyBytes.stripe} bytes (Stripe). ` +
       `Package loaded from \`${settings.package}\`.`,
