@@ -9,10 +9,9 @@ export type AnswerWriter = (response: unknown, body: AcceptedBody) => void;
 
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** An answer's body, serialised once: as a string, its length in bytes, and as bytes. */
+/** An answer's body, serialised once: as a string and as bytes. */
 interface SerialisedBody {
   text: string;
-  length: number;
   bytes: Buffer;
 }
 
@@ -29,8 +28,7 @@ function serialised(body: AcceptedBody): SerialisedBody {
   let found = bodies.get(key);
   if (!found) {
     const text = JSON.stringify(body);
-    const bytes = Buffer.from(text);
-    found = { text, length: bytes.length, bytes };
+    found = { text, bytes: Buffer.from(text) };
     bodies.set(key, found);
   }
   return found;
@@ -59,11 +57,11 @@ export function createAnswerWriter(adapter: HttpServer | undefined): AnswerWrite
   switch (adapter?.getType?.()) {
     case 'express':
       return (response, body) => {
-        const { text, length } = serialised(body);
+        const { text, bytes } = serialised(body);
         const res = response as NodeResponse;
         res.statusCode = 200;
         res.setHeader('Content-Type', CONTENT_TYPE);
-        res.setHeader('Content-Length', length);
+        res.setHeader('Content-Length', bytes.length);
         res.end(text);
       };
     case 'fastify':
