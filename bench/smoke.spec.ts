@@ -5,6 +5,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { describeNeeding } from '../test/utils/needed-program';
 import { describeWithRedis } from '../test/utils/redis-server';
 import { waitFor } from '../test/utils/wait';
 import { BENCH_CASES } from './cases';
@@ -287,57 +288,59 @@ describeWithRedis('bench/run.ts smoke run of queue mode: case Q (1 s) and the wo
   }, 60_000);
 });
 
+const valgrindMissing =
+  spawnSync('valgrind', ['--version']).error === undefined ? undefined : 'valgrind is not installed (apt-get install -y valgrind)';
+
 /**
  * Checks that the instruction-count bench (bench/instructions.ts) still runs end to end under
  * valgrind's callgrind: case A, from the TypeScript sources, a short warm-up and two small windows,
- * each counted apart with callgrind_control. No count is judged; `.ci/run` installs valgrind.
+ * each counted apart with callgrind_control. No count is judged. Without valgrind it is skipped,
+ * saying so, and fails under CI=true (`.ci/run` installs valgrind).
  */
-/** Without valgrind the callgrind run is skipped, saying so; under CI=true it fails (.ci/run installs valgrind). */
-const valgrindMissing = spawnSync('valgrind', ['--version']).error !== undefined;
-const describeWithValgrind = valgrindMissing && !process.env.CI ? describe.skip : describe;
-if (valgrindMissing && !process.env.CI) {
-  console.warn('bench/instructions.ts smoke run skipped: valgrind is not installed (apt-get install -y valgrind).');
-}
+describeNeeding(
+  'valgrind',
+  valgrindMissing,
+  'bench/instructions.ts smoke run (case A under callgrind: 100 requests of warm-up, 2 windows of 50)',
+  () => {
+    let outDir: string;
+    let results: InstructionResults;
+    let markdown: string;
 
-describeWithValgrind('bench/instructions.ts smoke run (case A under callgrind: 100 requests of warm-up, 2 windows of 50)', () => {
-  let outDir: string;
-  let results: InstructionResults;
-  let markdown: string;
+    beforeAll(async () => {
+      outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-instructions-'));
+      const args = [...INSTRUCTIONS_DRIVER, '--cases', 'A', '--warmup', '100', '--windows', '2', '--requests', '50'];
+      args.push('--package', 'lib', '--out', outDir);
+      await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 300_000 });
+      results = JSON.parse(readFileSync(join(outDir, 'instructions.json'), 'utf8'));
+      markdown = readFileSync(join(outDir, 'INSTRUCTIONS.md'), 'utf8');
+    }, 310_000);
+    afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'complycube-bench-instructions-'));
-    const args = [...INSTRUCTIONS_DRIVER, '--cases', 'A', '--warmup', '100', '--windows', '2', '--requests', '50'];
-    args.push('--package', 'lib', '--out', outDir);
-    await execFileAsync(process.execPath, args, { cwd: ROOT, env: DRIVER_ENV, timeout: 300_000 });
-    results = JSON.parse(readFileSync(join(outDir, 'instructions.json'), 'utf8'));
-    markdown = readFileSync(join(outDir, 'INSTRUCTIONS.md'), 'utf8');
-  }, 310_000);
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+    it('counts each window of the case apart: its requests, its instructions, what of them compiled and collected garbage', () => {
+      expect(results.cases.map((result) => result.id)).toEqual(['A']);
+      const [windows] = results.cases[0].processes;
+      expect(windows).toHaveLength(2);
+      for (const window of windows) {
+        expect(window.requests).toBe(50);
+        // A request through node:http, an HMAC and JSON.parse is tens of thousands of instructions at the very least.
+        expect(window.instructions / window.requests).toBeGreaterThan(10_000);
+        expect(window.compiling).toBeGreaterThanOrEqual(0);
+        expect(window.collecting).toBeGreaterThanOrEqual(0);
+        expect(window.collecting).toBeLessThan(window.instructions);
+        expect(window.compiling).toBeLessThan(window.instructions);
+      }
+      expect(results.ratios).toEqual([]);
+    });
 
-  it('counts each window of the case apart: its requests, its instructions, what of them compiled and collected garbage', () => {
-    expect(results.cases.map((result) => result.id)).toEqual(['A']);
-    const [windows] = results.cases[0].processes;
-    expect(windows).toHaveLength(2);
-    for (const window of windows) {
-      expect(window.requests).toBe(50);
-      // A request through node:http, an HMAC and JSON.parse is tens of thousands of instructions at the very least.
-      expect(window.instructions / window.requests).toBeGreaterThan(10_000);
-      expect(window.compiling).toBeGreaterThanOrEqual(0);
-      expect(window.collecting).toBeGreaterThanOrEqual(0);
-      expect(window.collecting).toBeLessThan(window.instructions);
-      expect(window.compiling).toBeLessThan(window.instructions);
-    }
-    expect(results.ratios).toEqual([]);
-  });
-
-  it('records the settings and writes the Markdown table', () => {
-    expect(results.settings).toMatchObject({ warmupRequests: 100, windows: 2, windowRequests: 50, repeats: 1, package: 'lib' });
-    expect(results.settings.valgrind).toMatch(/^valgrind-\d/);
-    expect(results.settings.nodeFlags).toEqual(expect.arrayContaining(['--single-threaded']));
-    expect(markdown).toContain('then 2 windows of 50');
-    expect(markdown).toMatch(/^\| A \| .+ \| [\d,]+ \| [\d,]+–[\d,]+ \| [\d,]+ \| \d+\.\d % \| \d+\.\d{2} % \|$/m);
-  });
-});
+    it('records the settings and writes the Markdown table', () => {
+      expect(results.settings).toMatchObject({ warmupRequests: 100, windows: 2, windowRequests: 50, repeats: 1, package: 'lib' });
+      expect(results.settings.valgrind).toMatch(/^valgrind-\d/);
+      expect(results.settings.nodeFlags).toEqual(expect.arrayContaining(['--single-threaded']));
+      expect(markdown).toContain('then 2 windows of 50');
+      expect(markdown).toMatch(/^\| A \| .+ \| [\d,]+ \| [\d,]+–[\d,]+ \| [\d,]+ \| \d+\.\d % \| \d+\.\d{2} % \|$/m);
+    });
+  },
+);
 
 describe('bench/instructions-report.ts, the counts read from callgrind and the ratios made of them', () => {
   it('reads the instruction total of a callgrind file, and says which file lacks one', () => {

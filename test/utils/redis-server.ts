@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import ioredisPackage from 'ioredis/package.json';
 import { answersPing, freeLoopbackPort, redisServerMissing } from './local-redis';
+import { describeNeeding } from './needed-program';
 
 /**
  * The ioredis the Redis suites run on: `ioredis` itself (5), or ioredis 6 in the jest project
@@ -20,26 +21,9 @@ export function redisServerAvailability(): { available: true } | { available: fa
   return reason === undefined ? { available: true } : { available: false, reason };
 }
 
-/**
- * `describe` for suites that need redis-server: a printed skip when it is missing, and a failure
- * instead of a skip when CI=true, so CI can never pass without running them.
- */
+/** `describe` for suites that need redis-server (see describeNeeding: skipped with a reason, failed on CI). */
 export function describeWithRedis(name: string, suite: () => void): void {
-  const availability = redisServerAvailability();
-  if (availability.available) {
-    describe(name, suite);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs redis-server on CI', () => {
-        throw new Error(`CI=true but ${availability.reason}.`);
-      });
-    });
-    return;
-  }
-  console.warn(`Skipping "${name}": ${availability.reason}.`);
-  describe.skip(name, suite);
+  describeNeeding('redis-server', redisServerMissing(), name, suite);
 }
 
 /** A private redis-server on a free loopback port, with no persistence. */
